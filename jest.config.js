@@ -21,8 +21,10 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.{int-spec,e2e-spec}.ts'],
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
-      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      // Compiled by `npm run build` (part of `npm test`): jest loads global setup outside its
+      // module system, where TypeScript sources with `.js` imports do not resolve.
+      globalSetup: '<rootDir>/dist/test/harness/global-setup.js',
+      globalTeardown: '<rootDir>/dist/test/harness/global-teardown.js',
     },
   ],
 };

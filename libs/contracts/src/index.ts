@@ -1,1 +1,3 @@
-export {};
+export * from './dead-letter.js';
+export * from './login-attempt.js';
+export * from './topics.js';

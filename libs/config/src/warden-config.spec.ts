@@ -1,0 +1,59 @@
+import { ConfigError, loadConfig, requireDistributedSettings } from './warden-config.js';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', kafka: undefined, topicPrefix: '', databaseUrl: undefined });
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      KAFKA_BROKERS: 'a:9092, b:9093',
+      WARDEN_TOPIC_PREFIX: 'prod.',
+      DATABASE_URL: 'postgresql://u@db:5432/warden',
+      WARDEN_API_KEYS: 'edge:s3cret-key:attempts:write,status:read',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.kafka?.brokers).toEqual(['a:9092', 'b:9093']);
+    expect(config.topicPrefix).toBe('prod.');
+    expect(config.apiKeys?.[0]?.name).toBe('edge');
+    expect([...(config.apiKeys?.[0]?.scopes ?? [])]).toEqual(['attempts:write', 'status:read']);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
+    [{ WARDEN_TOPIC_PREFIX: 'bad prefix' }, 'WARDEN_TOPIC_PREFIX'],
+    [{ WARDEN_API_KEYS: 'edge:s3cret-key:fly' }, 'WARDEN_API_KEYS'],
+    [{ WARDEN_LOG_LEVEL: 'loud' }, 'WARDEN_LOG_LEVEL'],
+  ])('names the malformed variable in %j', (env, variable) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${variable}: `));
+  });
+
+  it('never repeats a key in its error', () => {
+    const problems = problemsOf({ WARDEN_API_KEYS: 'edge:very-secret-value:nope' });
+    expect(problems.join()).not.toContain('very-secret-value');
+  });
+
+  it('names each setting a distributed app is missing', () => {
+    const config = loadConfig({});
+    expect(() => requireDistributedSettings(config, { kafka: true, database: true, apiKeys: true })).toThrow(
+      /KAFKA_BROKERS[\s\S]*DATABASE_URL[\s\S]*WARDEN_API_KEYS/,
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { parseApiKeys, type ApiKey } from './api-keys.js';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+
+const brokerList = z
+  .string()
+  .transform((value) => value.split(',').map((broker) => broker.trim()).filter((broker) => broker !== ''))
+  .refine((brokers) => brokers.length > 0 && brokers.every((broker) => /^[^\s:]+:\d{1,5}$/.test(broker)), {
+    message: 'must be a comma list of host:port',
+  });
+
+const postgresUrl = z.string().refine((value) => {
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be a postgresql:// URL');
+
+const apiKeys = z.string().transform((value, context) => {
+  const parsed = parseApiKeys(value);
+  if (parsed.ok) return parsed.keys;
+  context.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
+});
+
+/** Every environment variable Warden reads, with its default. README's settings table mirrors it. */
+const environmentSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  KAFKA_BROKERS: brokerList.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('warden'),
+  WARDEN_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"').default(''),
+  WARDEN_TOPIC_PARTITIONS: positiveInt.max(1_000).default(6),
+  DATABASE_URL: postgresUrl.optional(),
+  WARDEN_DB_POOL_SIZE: positiveInt.max(200).default(10),
+  WARDEN_API_KEYS: apiKeys.optional(),
+  WARDEN_MAX_BODY_BYTES: positiveInt.default(2 * 1024 * 1024),
+  WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface WardenConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | undefined;
+  readonly topicPrefix: string;
+  readonly topicPartitions: number;
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolSize: number;
+  readonly apiKeys: readonly ApiKey[] | undefined;
+  readonly maxBodyBytes: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads and validates the environment once, at start. Any missing or malformed variable stops the
+ * process with a message naming it (the value of a secret is never repeated).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = environmentSchema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    kafka: e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } : undefined,
+    topicPrefix: e.WARDEN_TOPIC_PREFIX,
+    topicPartitions: e.WARDEN_TOPIC_PARTITIONS,
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.WARDEN_DB_POOL_SIZE,
+    apiKeys: e.WARDEN_API_KEYS,
+    maxBodyBytes: e.WARDEN_MAX_BODY_BYTES,
+    logLevel: e.WARDEN_LOG_LEVEL,
+  };
+}
+
+/** For the distributed apps: the settings they cannot run without, named when missing. */
+export function requireDistributedSettings(
+  config: WardenConfig,
+  needs: { kafka?: boolean; database?: boolean; apiKeys?: boolean },
+): void {
+  const missing: string[] = [];
+  if (needs.kafka && !config.kafka) missing.push('KAFKA_BROKERS: required (comma list of host:port)');
+  if (needs.database && !config.databaseUrl) missing.push('DATABASE_URL: required (postgresql:// URL)');
+  if (needs.apiKeys && !config.apiKeys) {
+    missing.push('WARDEN_API_KEYS: required when running distributed (name:key:scopes;…)');
+  }
+  if (missing.length > 0) throw new ConfigError(missing);
+}

@@ -1,0 +1,162 @@
+import { Logger } from '@nestjs/common';
+import type { TopicSpec } from '#warden/contracts';
+import { DEAD_LETTER_TOPIC, sortBatch, type RawRecord } from './dead-letters.js';
+import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord } from './message-bus.js';
+
+interface StoredRecord {
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: Buffer;
+}
+
+class TopicLog {
+  records: StoredRecord[] = [];
+  nextOffset = 0;
+  /** Committed offset (next to read) of each consumer group. */
+  readonly committed = new Map<string, number>();
+  private waiters: Array<() => void> = [];
+
+  constructor(readonly compacted: boolean) {}
+
+  append(records: readonly OutgoingRecord[]): void {
+    for (const record of records) {
+      const value = typeof record.value === 'string' ? Buffer.from(record.value) : record.value;
+      this.records.push({ offset: this.nextOffset++, key: record.key, value });
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((wake) => wake());
+  }
+
+  /** Resolves when a record is appended, or after `ms`. */
+  waitForRecords(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  read(from: number, max: number): StoredRecord[] {
+    const start = this.records.findIndex((record) => record.offset >= from);
+    return start < 0 ? [] : this.records.slice(start, start + max);
+  }
+
+  commit(groupId: string, next: number): void {
+    this.committed.set(groupId, next);
+    this.trim();
+  }
+
+  /**
+   * Bounds memory as Kafka's retention and compaction would: a plain topic drops what every group
+   * has read; a compacted one keeps the latest record of each key.
+   */
+  private trim(): void {
+    if (this.compacted) {
+      if (this.records.length < 1_024) return;
+      const latest = new Map<string | null, number>();
+      this.records.forEach((record, index) => latest.set(record.key, index));
+      if (latest.size * 2 > this.records.length) return;
+      this.records = this.records.filter((record, index) => record.key === null || latest.get(record.key) === index);
+    } else if (this.committed.size > 0) {
+      const low = Math.min(...this.committed.values());
+      const keepFrom = this.records.findIndex((record) => record.offset >= low);
+      this.records = keepFrom < 0 ? [] : this.records.slice(keepFrom);
+    }
+  }
+}
+
+const MAX_BATCH = 1_000;
+const IDLE_WAIT_MS = 1_000;
+const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * The embedded mode's stand-in for Kafka, behind the same {@link MessageBus} port: one ordered
+ * log per topic, consumer groups with committed offsets, batches, redelivery after a failed
+ * handler, and the same DLQ step. It lives in memory: records not yet handled are gone when the
+ * process dies, which the embedded mode accepts (DESIGN §4: a first look, demos, development).
+ */
+export class InProcessMessageBus extends MessageBus {
+  private readonly topics = new Map<string, TopicLog>();
+  private readonly running = new Set<{ stopped: boolean; done: Promise<void> }>();
+  private readonly logger = new Logger(InProcessMessageBus.name);
+
+  private log(topic: string): TopicLog {
+    let log = this.topics.get(topic);
+    if (!log) {
+      log = new TopicLog(false);
+      this.topics.set(topic, log);
+    }
+    return log;
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    for (const spec of specs) {
+      if (!this.topics.has(spec.name)) this.topics.set(spec.name, new TopicLog(spec.config['cleanup.policy'] === 'compact'));
+    }
+  }
+
+  async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length > 0) this.log(topic).append(records);
+  }
+
+  async subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer> {
+    const log = this.log(subscription.topic);
+    const groupId = subscription.groupId;
+    if (!log.committed.has(groupId)) log.committed.set(groupId, subscription.fromBeginning === false ? log.nextOffset : 0);
+    const state = { stopped: false, done: Promise.resolve() };
+    state.done = this.consume(log, subscription, state);
+    this.running.add(state);
+    return {
+      stop: async () => {
+        state.stopped = true;
+        this.running.delete(state);
+        await state.done;
+      },
+    };
+  }
+
+  private async consume<T>(log: TopicLog, subscription: BatchSubscription<T>, state: { stopped: boolean }): Promise<void> {
+    let retryDelay = 50;
+    while (!state.stopped) {
+      const from = log.committed.get(subscription.groupId) ?? 0;
+      const batch = log.read(from, MAX_BATCH);
+      if (batch.length === 0) {
+        await log.waitForRecords(IDLE_WAIT_MS);
+        continue;
+      }
+      const raw: RawRecord[] = batch.map((record) => ({
+        topic: subscription.topic,
+        partition: 0,
+        offset: String(record.offset),
+        key: record.key,
+        value: record.value,
+      }));
+      try {
+        const { decoded, deadLetters } = sortBatch(subscription.topic, raw, subscription.decode);
+        await this.publish(DEAD_LETTER_TOPIC, deadLetters);
+        if (decoded.length > 0) await subscription.handle(decoded);
+        log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
+        retryDelay = 50;
+      } catch (error) {
+        // Same as Kafka: the batch is not committed and comes again, after a growing pause.
+        this.logger.error({ msg: 'batch handler failed; retrying', topic: subscription.topic, err: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, retryDelay));
+        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+      }
+    }
+  }
+
+  async isHealthy(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const running = [...this.running];
+    running.forEach((state) => (state.stopped = true));
+    this.running.clear();
+    await Promise.all(running.map((state) => state.done));
+  }
+}

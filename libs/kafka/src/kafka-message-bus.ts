@@ -1,0 +1,154 @@
+import { Logger } from '@nestjs/common';
+import { Kafka, logLevel, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
+import type { TopicSpec } from '#warden/contracts';
+import { DEAD_LETTER_TOPIC, sortBatch } from './dead-letters.js';
+import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord } from './message-bus.js';
+
+export interface KafkaBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topicPrefix: string;
+  readonly partitions: number;
+}
+
+const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'log',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Sends kafkajs' own log lines through Nest's logger, so they come out as structured JSON too. */
+function kafkaLogCreator() {
+  const logger = new Logger('kafkajs');
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[KAFKA_LOG_LEVELS[level] ?? 'log']({ msg: message, ...extra });
+    };
+}
+
+/**
+ * The Kafka implementation of {@link MessageBus}, on kafkajs directly (Nest's Kafka transport
+ * cannot consume in batches). One idempotent producer with acks from all in-sync replicas; one
+ * kafkajs consumer per subscription.
+ */
+export class KafkaMessageBus extends MessageBus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers = new Set<KafkaConsumer>();
+  private readonly logger = new Logger(KafkaMessageBus.name);
+  private connected?: Promise<void>;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    super();
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(),
+      retry: { retries: 8 },
+    });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(() => undefined);
+    return this.connected;
+  }
+
+  private name(topic: string): string {
+    return `${this.options.topicPrefix}${topic}`;
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    await this.connect();
+    const existing = new Set(await this.admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(this.name(spec.name)));
+    if (missing.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: this.name(spec.name),
+        numPartitions: this.options.partitions,
+        configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    this.logger.log({ msg: 'created topics', topics: missing.map((spec) => this.name(spec.name)) });
+  }
+
+  async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.connect();
+    await this.producer.send({
+      topic: this.name(topic),
+      acks: -1,
+      messages: records.map((record) => ({ key: record.key, value: record.value })),
+    });
+  }
+
+  async subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer> {
+    await this.connect();
+    const consumer = this.kafka.consumer({
+      groupId: `${this.options.topicPrefix}${subscription.groupId}`,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.name(subscription.topic), fromBeginning: subscription.fromBeginning ?? true });
+    await consumer.run({
+      // Offsets are resolved by hand, and only after the handler's work is durable.
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const { decoded, deadLetters } = sortBatch(
+          subscription.topic,
+          batch.messages.map((message) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            value: message.value,
+          })),
+          subscription.decode,
+        );
+        if (deadLetters.length > 0) {
+          await this.publish(DEAD_LETTER_TOPIC, deadLetters);
+          this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, count: deadLetters.length });
+        }
+        if (decoded.length > 0) await subscription.handle(decoded);
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      await this.connect();
+      const cluster = await this.admin.describeCluster();
+      return cluster.brokers.length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops the consumers first (each finishes its batch), then the producer. */
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+    this.connected = undefined;
+  }
+}

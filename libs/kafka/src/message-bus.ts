@@ -1,0 +1,49 @@
+import type { TopicSpec } from '#warden/contracts';
+
+export interface OutgoingRecord {
+  /** Decides the partition: records of one key keep their order. */
+  readonly key: string | null;
+  readonly value: string | Buffer;
+}
+
+export interface ConsumedRecord<T> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: T;
+}
+
+export interface BatchSubscription<T> {
+  /** The topic's name without the prefix; the bus adds it. */
+  readonly topic: string;
+  readonly groupId: string;
+  /** Reads a record's value; a throw sends the record to the DLQ and the batch goes on. */
+  readonly decode: (value: Buffer) => T;
+  /**
+   * Does the batch's work. Offsets are committed only once this resolves; when it throws, the
+   * batch is delivered again (at-least-once), so the work must be idempotent.
+   */
+  readonly handle: (records: ReadonlyArray<ConsumedRecord<T>>) => Promise<void>;
+  /** Read the topic from its start when the group has no committed offset (default true). */
+  readonly fromBeginning?: boolean;
+}
+
+export interface Consumer {
+  stop(): Promise<void>;
+}
+
+/**
+ * The port between Warden and its log of events: Kafka in the distributed mode, an in-process
+ * stand-in in the embedded one. Both keep the same contract: per-key order, batches, commit only
+ * after the handler's work is durable, and a DLQ for what cannot be read.
+ */
+export abstract class MessageBus {
+  abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
+  /** Resolves once every record is acknowledged by all in-sync replicas. */
+  abstract publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  abstract subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer>;
+  /** True when the bus answers a real request (readiness). */
+  abstract isHealthy(): Promise<boolean>;
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from './database.js';
+export * from './login-attempt.repository.js';
+export * from './migrator.js';
