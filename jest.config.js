@@ -15,6 +15,8 @@ const common = {
 };
 
 export default {
+  // A consumer group joins in seconds on a real broker; each wait also has its own deadline.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {

@@ -98,3 +98,6 @@ export function requireDistributedSettings(
   }
   if (missing.length > 0) throw new ConfigError(missing);
 }
+
+/** Nest injection token of the validated {@link WardenConfig}. */
+export const WARDEN_CONFIG = 'WARDEN_CONFIG';

@@ -29,18 +29,11 @@ export const attemptInputSchema = z.strictObject({
 export type AttemptInput = z.infer<typeof attemptInputSchema>;
 
 /** The value of an `auth.login-attempts` record: an attempt with its id and times resolved. */
-export const loginAttemptEventSchema = z.strictObject({
+export const loginAttemptEventSchema = attemptInputSchema.extend({
   schemaVersion: z.literal(LOGIN_ATTEMPT_SCHEMA_VERSION),
   id: z.uuid(),
   occurredAt: z.iso.datetime({ offset: true }),
   receivedAt: z.iso.datetime({ offset: true }),
-  outcome: z.enum(['success', 'failure']),
-  ip: ipAddress,
-  account: optionalText(320),
-  credentialFingerprint: optionalText(256),
-  endpoint: optionalText(512),
-  tenant: optionalText(256),
-  userAgent: optionalText(1024),
 });
 
 export type LoginAttemptEvent = z.infer<typeof loginAttemptEventSchema>;

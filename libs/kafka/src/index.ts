@@ -2,3 +2,4 @@ export * from './dead-letters.js';
 export * from './in-process-message-bus.js';
 export * from './kafka-message-bus.js';
 export * from './message-bus.js';
+export * from './messaging.module.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
 import type { TopicSpec } from '#warden/contracts';
 import { DEAD_LETTER_TOPIC, sortBatch } from './dead-letters.js';
 import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord } from './message-bus.js';
@@ -18,12 +18,20 @@ const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns at every start when an idempotent producer's retries are bounded. They are bounded
+ * on purpose: a publish that cannot succeed must fail (HTTP 503, batch redelivered) rather than hang,
+ * and a resend after that is harmless because every attempt carries its idempotency id.
+ */
+const EXPECTED_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** Sends kafkajs' own log lines through Nest's logger, so they come out as structured JSON too. */
 function kafkaLogCreator() {
   const logger = new Logger('kafkajs');
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
+      if (message === EXPECTED_WARNING) return;
       logger[KAFKA_LOG_LEVELS[level] ?? 'log']({ msg: message, ...extra });
     };
 }
@@ -50,7 +58,13 @@ export class KafkaMessageBus extends MessageBus {
       logCreator: kafkaLogCreator(),
       retry: { retries: 8 },
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java client's partitioner: a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
   }
 

@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Counter, Registry } from 'prom-client';
+import { loginAttemptEventSchema, Topic, type LoginAttemptEvent } from '#warden/contracts';
+import { ReadinessRegistry } from '#warden/http-kit';
+import { MessageBus, type Consumer } from '#warden/kafka';
+import { RecordAttemptsCommand } from './record-attempts/record-attempts.command.js';
+
+export const BAN_ENGINE_GROUP = 'warden-ban-engine';
+
+/** Reads an `auth.login-attempts` value; anything else throws, and the record goes to the DLQ. */
+export function decodeLoginAttempt(value: Buffer): LoginAttemptEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString('utf8'));
+  } catch {
+    throw new Error('the value is not JSON');
+  }
+  const parsed = loginAttemptEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);
+    throw new Error(`not a login attempt: ${fields.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Feeds `auth.login-attempts` to the engine one Kafka batch at a time. The command is awaited, so
+ * its failure reaches the consumer: the offsets stay uncommitted and the batch comes again.
+ */
+@Injectable()
+export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumer?: Consumer;
+  private readonly logger = new Logger(LoginAttemptsConsumer.name);
+  private readonly recorded: Counter<'result'>;
+
+  constructor(
+    @Inject(MessageBus) private readonly bus: MessageBus,
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+    @Inject(Registry) registry: Registry,
+  ) {
+    this.recorded = new Counter({
+      name: 'warden_engine_attempts_total',
+      help: 'Attempts the engine took in, by result (stored, or repeated and ignored)',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register('attempts-consumer', async () => this.consumer !== undefined);
+    this.consumer = await this.bus.subscribe({
+      topic: Topic.loginAttempts,
+      groupId: BAN_ENGINE_GROUP,
+      decode: decodeLoginAttempt,
+      handle: async (records) => {
+        const result = await this.commands.execute(new RecordAttemptsCommand(records.map((record) => record.value)));
+        this.recorded.inc({ result: 'stored' }, result.stored);
+        this.recorded.inc({ result: 'repeated' }, result.repeated);
+      },
+    });
+    this.logger.log({ msg: 'consuming', topic: Topic.loginAttempts, group: BAN_ENGINE_GROUP });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+}

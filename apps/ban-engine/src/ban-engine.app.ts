@@ -1,0 +1,10 @@
+import { MessagingModule } from '#warden/kafka';
+import type { AppDefinition } from '#warden/http-kit';
+import { PersistenceModule } from '#warden/persistence';
+import { BanEngineModule } from './ban-engine.module.js';
+
+export const banEngineApp: AppDefinition = {
+  name: 'ban-engine',
+  imports: [MessagingModule, PersistenceModule, BanEngineModule],
+  needs: { kafka: true, database: true, apiKeys: true },
+};

@@ -1,0 +1,9 @@
+import { MessagingModule } from '#warden/kafka';
+import type { AppDefinition } from '#warden/http-kit';
+import { GatewayApiModule } from './gateway-api.module.js';
+
+export const gatewayApiApp: AppDefinition = {
+  name: 'gateway-api',
+  imports: [MessagingModule, GatewayApiModule],
+  needs: { kafka: true, apiKeys: true },
+};

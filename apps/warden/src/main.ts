@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runApp } from '#warden/http-kit';
+import { wardenApp } from './warden.app.js';
+
+await runApp(wardenApp);

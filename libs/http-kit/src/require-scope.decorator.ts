@@ -1,0 +1,7 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Scope } from '#warden/config';
+
+export const REQUIRED_SCOPE = 'warden:required-scope';
+
+/** The scope an endpoint needs; the {@link ApiKeyGuard} checks it. */
+export const RequireScope = (scope: Scope) => SetMetadata(REQUIRED_SCOPE, scope);

@@ -1,0 +1,50 @@
+import { freePort } from '../../scripts/kafka-broker.js';
+import { spawnApp } from '../harness/app-process.js';
+import { TEST_API_KEYS, uniqueTopicPrefix } from '../harness/running-app.js';
+import { waitFor } from '../harness/wait-for.js';
+
+const base = (): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+  DATABASE_URL: process.env.DATABASE_URL,
+  WARDEN_API_KEYS: TEST_API_KEYS,
+  WARDEN_TOPIC_PREFIX: uniqueTopicPrefix('process'),
+});
+
+describe('apps as processes (built entry points)', () => {
+  it.each([
+    ['gateway-api', { PORT: 'eighty' }, /PORT: /],
+    ['ban-engine', { DATABASE_URL: 'http://not-postgres' }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
+    ['audit', { KAFKA_BROKERS: 'no-port' }, /KAFKA_BROKERS: must be a comma list of host:port/],
+    ['ban-engine', { WARDEN_API_KEYS: '' }, /WARDEN_API_KEYS: required when running distributed/],
+    ['gateway-api', { KAFKA_BROKERS: '' }, /KAFKA_BROKERS: required/],
+  ])('%s stops at start with a message naming the bad setting (%j)', async (app, env, message) => {
+    const running = spawnApp(app, { ...base(), PORT: '0', ...env });
+    expect(await running.exited()).toBe(1);
+    expect(running.output()).toMatch(message);
+  });
+
+  it.each(['gateway-api', 'ban-engine', 'audit'])('%s starts, reports ready, logs JSON, and stops cleanly on SIGTERM', async (app) => {
+    const port = await freePort();
+    const running = spawnApp(app, { ...base(), PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await waitFor(
+        `${app} to be ready`,
+        async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
+        60_000,
+        200,
+      );
+    } catch (error) {
+      running.child.kill('SIGKILL');
+      throw new Error(`${String(error)}\n${running.output()}`);
+    }
+    running.child.kill('SIGTERM');
+    // Nest runs the shutdown hooks, then ends the process with the signal it received.
+    expect(await running.exited()).toBe('SIGTERM');
+    const lines = running.output().trim().split('\n');
+    // Every line is a JSON object with a level: structured logs.
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty('level');
+    expect(lines.some((line) => line.includes(`${app} listening on`))).toBe(true);
+    expect(JSON.parse(lines.at(-1)!).message).toBe(`${app} stopped`);
+  });
+});

@@ -1,0 +1,22 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface AppProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** The exit code, or the signal's name when the process ended by a signal. */
+  exited(): Promise<number | NodeJS.Signals | null>;
+}
+
+/** Runs a built app (`dist/apps/<app>/src/main.js`) as its own process, as a user would. */
+export function spawnApp(app: string, env: NodeJS.ProcessEnv): AppProcess {
+  const child = spawn(process.execPath, [join(process.cwd(), 'dist/apps', app, 'src/main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  return { child, output: () => output, exited: () => exit };
+}
