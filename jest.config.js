@@ -17,6 +17,7 @@ const common = {
 export default {
   // A consumer group joins in seconds on a real broker; each wait also has its own deadline.
   testTimeout: 120_000,
+  reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
