@@ -1,0 +1,15 @@
+/**
+ * Account names are compared after trimming and case folding, so `Alice`, ` alice ` and `ALICE`
+ * are one account. Upper-casing before lower-casing folds the cases a plain `toLowerCase` misses
+ * (`ß` → `ss`, `ς` → `σ`); NFC makes composed and decomposed accents equal.
+ * Returns null for a missing or blank name.
+ */
+export function normalizeAccount(name: string | null | undefined): string | null {
+  if (name === null || name === undefined) return null;
+  const trimmed = name.trim();
+  if (trimmed === '') return null;
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(trimmed)) return trimmed.toLowerCase();
+  // toLowerCase writes a word-final sigma as `ς`; case folding has one sigma.
+  return trimmed.normalize('NFC').toUpperCase().toLowerCase().replace(/ς/g, 'σ');
+}

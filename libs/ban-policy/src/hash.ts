@@ -1,0 +1,75 @@
+/**
+ * Small non-cryptographic hashes for deterministic identifiers: the policy version and incident
+ * ids. FNV-1a over UTF-16 code units, with a murmur3-style finalizer so that nearby inputs spread.
+ * Four seeds give 128 bits, plenty to keep ids of different incidents apart. Not for secrets.
+ */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SEEDS = [0x00000000, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35] as const;
+
+export function fnv1a32(text: string, seed = 0): number {
+  let hash = (FNV_OFFSET ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+  return finalize(hash);
+}
+
+function finalize(hash: number): number {
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+function hex4(value: number): string {
+  return HEX_BYTE[(value >>> 8) & 0xff]! + HEX_BYTE[value & 0xff]!;
+}
+
+function hex8(value: number): string {
+  return HEX_BYTE[value >>> 24]! + HEX_BYTE[(value >>> 16) & 0xff]! + HEX_BYTE[(value >>> 8) & 0xff]! + HEX_BYTE[value & 0xff]!;
+}
+
+/** 32 lower-case hex digits: four seeded lanes of `fnv1a32`, computed in one pass. */
+export function hash128Hex(text: string): string {
+  const [h0, h1, h2, h3] = hash128([text]);
+  return hex8(h0) + hex8(h1) + hex8(h2) + hex8(h3);
+}
+
+/**
+ * A UUID (version 8, "custom") whose 122 free bits are a hash of `parts` joined by `|`: same
+ * parts, same id. The parts are hashed without being joined: this runs for every incident.
+ */
+export function uuidFromParts(...parts: string[]): string {
+  const [h0, h1, h2, h3] = hash128(parts);
+  const h1Low = ((h1 & 0xffff) & 0x0fff) | 0x8000;
+  const h2High = (((h2 >>> 16) & 0x3fff) | 0x8000) >>> 0;
+  return `${hex8(h0)}-${hex4(h1 >>> 16)}-${hex4(h1Low)}-${hex4(h2High)}-${hex4(h2 & 0xffff)}${hex8(h3)}`;
+}
+
+function hash128(parts: readonly string[]): [number, number, number, number] {
+  let h0 = (FNV_OFFSET ^ SEEDS[0]) >>> 0;
+  let h1 = (FNV_OFFSET ^ SEEDS[1]) >>> 0;
+  let h2 = (FNV_OFFSET ^ SEEDS[2]) >>> 0;
+  let h3 = (FNV_OFFSET ^ SEEDS[3]) >>> 0;
+  for (let p = 0; p < parts.length; p++) {
+    const text = parts[p]!;
+    for (let i = p === 0 ? 0 : -1; i < text.length; i++) {
+      const code = i < 0 ? 0x7c : text.charCodeAt(i);
+      h0 = Math.imul(h0 ^ code, FNV_PRIME);
+      h1 = Math.imul(h1 ^ code, FNV_PRIME);
+      h2 = Math.imul(h2 ^ code, FNV_PRIME);
+      h3 = Math.imul(h3 ^ code, FNV_PRIME);
+    }
+  }
+  return [finalize(h0), finalize(h1), finalize(h2), finalize(h3)];
+}
+
+/** A short key (about 11 base-36 characters, 53 bits) standing for a longer text in stored state. */
+export function shortKey(text: string): string {
+  const high = fnv1a32(text, SEEDS[1]) & 0x1fffff;
+  const low = fnv1a32(text, SEEDS[2]);
+  return (high * 0x100000000 + low).toString(36);
+}

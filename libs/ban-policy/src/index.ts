@@ -1,0 +1,48 @@
+/**
+ * @warden/ban-policy — the pure ban policy of DESIGN §7: rules, windows, escalation, subjects.
+ * No I/O, no clock, no Nest, no Prisma: time comes in with the attempts (epoch milliseconds).
+ */
+export type { PolicyAttempt } from './attempt.js';
+export { decide, type DecideResult } from './decide.js';
+export { banStatus, type ActiveBan } from './status.js';
+export {
+  checkSubjects,
+  subjectKeysOf,
+  subjectsOf,
+  scopeOfSubject,
+  InvalidIpAddressError,
+  type SubjectQuery,
+  type SubjectRef,
+  type AttemptSubjects,
+} from './subjects.js';
+export { isPrunable, prunableAfter } from './prune.js';
+export { imposeManualBan, liftBan, MANUAL_RULE, type ManualBan } from './manual-ban.js';
+export { eventTime, retryAfterSeconds, MAX_LATENESS_MS } from './event-time.js';
+export { uuidFromParts } from './hash.js';
+export { normalizeIp, parseIp, parseCidr, type IpAddress, type Cidr } from './ip-address.js';
+export { normalizeAccount } from './account-name.js';
+export { DEFAULT_POLICY } from './default-policy.js';
+export { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
+export { loadPolicy, policyFromData, policyFormatOf, extendAllowlist, type PolicyFormat } from './policy-loader.js';
+export type { PolicyResult } from './policy-compiler.js';
+export type {
+  Policy,
+  PolicyRule,
+  PolicyDocument,
+  RuleDocument,
+  RuleKind,
+  RuleMode,
+  SubjectScope,
+} from './policy.types.js';
+export type { PolicyState, SubjectState, BanRecord, CounterState, SecretMemory } from './state.js';
+export type {
+  BanItem,
+  BanStatus,
+  Verdict,
+  BanDecision,
+  BanChange,
+  Incident,
+  IncidentType,
+  IncidentSeverity,
+  GatewayStatus,
+} from './outcome.types.js';

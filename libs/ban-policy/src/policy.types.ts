@@ -1,0 +1,87 @@
+import type { Cidr } from './ip-address.js';
+
+/** What a subject string names: `ip:…`, `range:…`, `account:…`, `account-ip:…`, `account-credential:…`. */
+export type SubjectScope = 'ip' | 'range' | 'account' | 'account-ip' | 'account-credential';
+
+export const SUBJECT_SCOPES: readonly SubjectScope[] = ['account-ip', 'account-credential', 'account', 'ip', 'range'];
+
+/**
+ * What a rule counts:
+ * - `failures-in-a-row`: failures since the subject's last success;
+ * - `failures`: every failure;
+ * - `attempts`: every attempt, success or failure;
+ * - `distinct-accounts`: accounts that failed (one count per account);
+ * - `identical-credential`: failures with one credential fingerprint (on `account-credential`).
+ */
+export type RuleKind = 'failures-in-a-row' | 'failures' | 'attempts' | 'distinct-accounts' | 'identical-credential';
+
+export const RULE_KINDS: readonly RuleKind[] = [
+  'failures-in-a-row',
+  'failures',
+  'attempts',
+  'distinct-accounts',
+  'identical-credential',
+];
+
+/** `simulate` records what the rule would do (incidents with `simulated: true`) and bans nobody. */
+export type RuleMode = 'enforce' | 'simulate';
+
+/** A rule with every field resolved and durations in milliseconds. */
+export interface PolicyRule {
+  readonly name: string;
+  readonly kind: RuleKind;
+  readonly subject: SubjectScope;
+  readonly threshold: number;
+  readonly windowMs: number;
+  /** The first ban; an escalating rule doubles it per level, up to `escalation.maxBanMs`. */
+  readonly banMs: number;
+  readonly escalating: boolean;
+  /** Visible bans answer 429 with Retry-After; invisible ones 401, like a wrong password. */
+  readonly visible: boolean;
+  readonly mode: RuleMode;
+  /** Entra smart lockout: a failure repeating one of the account's last fingerprints is not counted. */
+  readonly ignoreRepeatedSecret: boolean;
+}
+
+export interface Allowlist {
+  readonly cidrs: readonly Cidr[];
+  readonly accounts: ReadonlySet<string>;
+}
+
+/** A validated, compiled policy: what `decide` and the status functions take. */
+export interface Policy {
+  /** Content hash of the resolved policy, carried in every decision and incident. */
+  readonly version: string;
+  readonly rules: readonly PolicyRule[];
+  readonly rulesByScope: Readonly<Record<SubjectScope, readonly PolicyRule[]>>;
+  readonly ruleByName: ReadonlyMap<string, PolicyRule>;
+  readonly escalation: { readonly memoryMs: number; readonly maxBanMs: number };
+  readonly repeatedSecret: { readonly remember: number; readonly memoryMs: number };
+  readonly ranges: { readonly ipv4Prefix: number; readonly ipv6Prefix: number };
+  readonly allowlist: Allowlist;
+  /** Whether some rule needs the account's fingerprint memory (so the account state is loaded). */
+  readonly usesRepeatedSecret: boolean;
+  /** The resolved policy as plain data (durations as text): what the version hashes, what explain shows. */
+  readonly document: PolicyDocument;
+}
+
+/** The resolved policy as plain data, the shape of a policy file with every field present. */
+export interface PolicyDocument {
+  readonly rules: Readonly<Record<string, RuleDocument>>;
+  readonly escalation: { readonly memory: string; readonly maxBan: string };
+  readonly repeatedSecret: { readonly remember: number; readonly memory: string };
+  readonly ranges: { readonly ipv4: number; readonly ipv6: number };
+  readonly allowlist: { readonly cidrs: readonly string[]; readonly accounts: readonly string[] };
+}
+
+export interface RuleDocument {
+  readonly counts: RuleKind;
+  readonly subject: SubjectScope;
+  readonly threshold: number;
+  readonly window: string;
+  readonly ban: string;
+  readonly escalating: boolean;
+  readonly visible: boolean;
+  readonly mode: RuleMode;
+  readonly ignoreRepeatedSecret: boolean;
+}
