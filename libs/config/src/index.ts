@@ -1,2 +1,3 @@
 export * from './api-keys.js';
 export * from './warden-config.js';
+export * from './policy-file.js';

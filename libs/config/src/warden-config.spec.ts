@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig, requireDistributedSettings } from './warden-config.js';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -55,5 +58,31 @@ describe('loadConfig', () => {
     expect(() => requireDistributedSettings(config, { kafka: true, database: true, apiKeys: true })).toThrow(
       /KAFKA_BROKERS[\s\S]*DATABASE_URL[\s\S]*WARDEN_API_KEYS/,
     );
+  });
+});
+
+describe('the policy in the config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-policy-'));
+
+  it('is the default policy without WARDEN_POLICY', () => {
+    expect(loadConfig({}).policy.rules.map((rule) => rule.name)).toContain('ip-total');
+  });
+
+  it('names the variable, the rule and the field of a bad policy file', () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'rules:\n  ip-total:\n    threshold: -3\n');
+    const problems = problemsOf({ WARDEN_POLICY: file });
+    expect(problems).toEqual([expect.stringMatching(/^WARDEN_POLICY \(.*bad\.yaml\): rules\.ip-total\.threshold: /)]);
+  });
+
+  it('names a policy file it cannot read', () => {
+    expect(problemsOf({ WARDEN_POLICY: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/^WARDEN_POLICY: cannot read .*ENOENT/)]);
+  });
+
+  it('adds WARDEN_ALLOWLIST to the policy, changing its version', () => {
+    const plain = loadConfig({}).policy;
+    const extended = loadConfig({ WARDEN_ALLOWLIST: '10.0.0.0/8, ops-bot' }).policy;
+    expect(extended.version).not.toBe(plain.version);
+    expect(extended.document.allowlist.accounts).toContain('ops-bot');
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Policy } from '#warden/ban-policy';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
+import { loadPolicyFile } from './policy-file.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -38,6 +40,12 @@ const environmentSchema = z.object({
   WARDEN_DB_POOL_SIZE: positiveInt.max(200).default(10),
   WARDEN_API_KEYS: apiKeys.optional(),
   WARDEN_MAX_BODY_BYTES: positiveInt.default(2 * 1024 * 1024),
+  WARDEN_POLICY: z.string().min(1).optional(),
+  WARDEN_ATTEMPT_RETENTION_HOURS: positiveInt.max(24 * 366).default(7 * 24),
+  WARDEN_ALLOWLIST: z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .default([]),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +60,10 @@ export interface WardenConfig {
   readonly apiKeys: readonly ApiKey[] | undefined;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** How long attempt ids are kept to recognise a replayed or resent attempt. */
+  readonly attemptRetentionMs: number;
+  /** The ban policy (WARDEN_POLICY or the defaults) with WARDEN_ALLOWLIST added. */
+  readonly policy: Policy;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  const policy = loadPolicyFile(e.WARDEN_POLICY, e.WARDEN_ALLOWLIST);
+  if (!policy.ok) throw new ConfigError(policy.errors);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -82,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     apiKeys: e.WARDEN_API_KEYS,
     maxBodyBytes: e.WARDEN_MAX_BODY_BYTES,
     logLevel: e.WARDEN_LOG_LEVEL,
+    attemptRetentionMs: e.WARDEN_ATTEMPT_RETENTION_HOURS * 3_600_000,
+    policy: policy.policy,
   };
 }
 

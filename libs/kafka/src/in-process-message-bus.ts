@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '#warden/contracts';
 import { DEAD_LETTER_TOPIC, sortBatch, type RawRecord } from './dead-letters.js';
-import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord } from './message-bus.js';
+import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
 
 interface StoredRecord {
   readonly offset: number;
@@ -100,6 +100,10 @@ export class InProcessMessageBus extends MessageBus {
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length > 0) this.log(topic).append(records);
+  }
+
+  async publishMany(batches: readonly TopicRecords[]): Promise<void> {
+    for (const batch of batches) await this.publish(batch.topic, batch.records);
   }
 
   async subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer> {

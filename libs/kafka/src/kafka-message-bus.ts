@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
 import type { TopicSpec } from '#warden/contracts';
 import { DEAD_LETTER_TOPIC, sortBatch } from './dead-letters.js';
-import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord } from './message-bus.js';
+import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -93,14 +93,20 @@ export class KafkaMessageBus extends MessageBus {
     this.logger.log({ msg: 'created topics', topics: missing.map((spec) => this.name(spec.name)) });
   }
 
-  async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    return this.publishMany([{ topic, records }]);
+  }
+
+  async publishMany(batches: readonly TopicRecords[]): Promise<void> {
+    const topicMessages = batches
+      .filter((batch) => batch.records.length > 0)
+      .map((batch) => ({
+        topic: this.name(batch.topic),
+        messages: batch.records.map((record) => ({ key: record.key, value: record.value })),
+      }));
+    if (topicMessages.length === 0) return;
     await this.connect();
-    await this.producer.send({
-      topic: this.name(topic),
-      acks: -1,
-      messages: records.map((record) => ({ key: record.key, value: record.value })),
-    });
+    await this.producer.sendBatch({ acks: -1, topicMessages });
   }
 
   async subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer> {

@@ -6,6 +6,12 @@ export interface OutgoingRecord {
   readonly value: string | Buffer;
 }
 
+export interface TopicRecords {
+  /** The topic's name without the prefix. */
+  readonly topic: string;
+  readonly records: readonly OutgoingRecord[];
+}
+
 export interface ConsumedRecord<T> {
   readonly topic: string;
   readonly partition: number;
@@ -42,6 +48,8 @@ export abstract class MessageBus {
   abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
   /** Resolves once every record is acknowledged by all in-sync replicas. */
   abstract publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  /** Several topics in one request: what a batch decided goes out together. */
+  abstract publishMany(batches: readonly TopicRecords[]): Promise<void>;
   abstract subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer>;
   /** True when the bus answers a real request (readiness). */
   abstract isHealthy(): Promise<boolean>;

@@ -1,4 +1,4 @@
 export * from './database.js';
-export * from './login-attempt.repository.js';
 export * from './migrator.js';
 export * from './persistence.module.js';
+export * from './ban-engine.transaction.js';

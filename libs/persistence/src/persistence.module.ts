@@ -2,7 +2,6 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModu
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { ReadinessRegistry } from '#warden/http-kit';
 import { Database } from './database.js';
-import { LoginAttemptRepository } from './login-attempt.repository.js';
 import { migrate } from './migrator.js';
 
 /** Postgres for the apps that store things: the pool, migrations applied at start, repositories. */
@@ -17,9 +16,8 @@ import { migrate } from './migrator.js';
         return new Database(config.databaseUrl, config.dbPoolSize);
       },
     },
-    { provide: LoginAttemptRepository, inject: [Database], useFactory: (database: Database) => new LoginAttemptRepository(database) },
   ],
-  exports: [Database, LoginAttemptRepository],
+  exports: [Database],
 })
 export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);

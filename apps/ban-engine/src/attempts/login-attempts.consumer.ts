@@ -42,7 +42,7 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.recorded = new Counter({
       name: 'warden_engine_attempts_total',
-      help: 'Attempts the engine took in, by result (stored, or repeated and ignored)',
+      help: 'Attempts the engine took in, by result (decided, or repeated and answered with their first verdict)',
       labelNames: ['result'],
       registers: [registry],
     });
@@ -56,7 +56,7 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
       decode: decodeLoginAttempt,
       handle: async (records) => {
         const result = await this.commands.execute(new RecordAttemptsCommand(records.map((record) => record.value)));
-        this.recorded.inc({ result: 'stored' }, result.stored);
+        this.recorded.inc({ result: 'decided' }, result.decided);
         this.recorded.inc({ result: 'repeated' }, result.repeated);
       },
     });

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
+import { inBanEngineTransaction, pruneEngineTables } from './ban-engine.transaction.js';
+import { Database } from './database.js';
+import { migrate } from './migrator.js';
+
+const HOUR = 3_600_000;
+
+function attemptAt(receivedAt: Date) {
+  const at = receivedAt.toISOString();
+  return { schemaVersion: 1 as const, id: randomUUID(), occurredAt: at, receivedAt: at, outcome: 'failure' as const, ip: '192.0.2.1' };
+}
+
+describe('ban engine transaction (real Postgres)', () => {
+  let url: string;
+  let database: Database;
+
+  beforeAll(async () => {
+    url = await createDatabase('warden_engine_tx');
+    database = new Database(url, 4);
+    await migrate(database.pool);
+  });
+
+  afterAll(async () => {
+    await database.close();
+    await dropDatabase(url);
+  });
+
+  it('stores an attempt once however often it comes', async () => {
+    const attempt = attemptAt(new Date());
+    const first = await inBanEngineTransaction(database, (tx) => tx.storeAttempts([attempt]));
+    const second = await inBanEngineTransaction(database, (tx) => tx.storeAttempts([attempt]));
+    expect([...first]).toEqual([attempt.id]);
+    expect([...second]).toEqual([]);
+  });
+
+  it('makes two transactions on one subject take turns, so neither loses the other’s update', async () => {
+    const subject = 'account:shared';
+    // Each transaction reads the counter, waits, then writes counter + 1: without the lock
+    // both would read 0 and the result would be 1.
+    const increment = () =>
+      inBanEngineTransaction(database, async (tx) => {
+        const state = (await tx.lockAndLoad([subject])).get(subject) as { n: number } | undefined;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.saveStates([{ subject, state: { n: (state?.n ?? 0) + 1 }, prunableAfter: new Date(Date.now() + HOUR) }]);
+      });
+    await Promise.all([increment(), increment(), increment()]);
+    const { rows } = await database.pool.query('SELECT state FROM subject_states WHERE subject = $1', [subject]);
+    expect(rows[0].state).toEqual({ n: 3 });
+  });
+
+  it('rolls everything back when the work fails', async () => {
+    const attempt = attemptAt(new Date());
+    await expect(
+      inBanEngineTransaction(database, async (tx) => {
+        await tx.storeAttempts([attempt]);
+        throw new Error('publish failed');
+      }),
+    ).rejects.toThrow('publish failed');
+    const { rows } = await database.pool.query('SELECT 1 FROM login_attempts WHERE id = $1', [attempt.id]);
+    expect(rows).toEqual([]);
+  });
+
+  it('prunes attempts past their retention and states with nothing left to remember', async () => {
+    const now = new Date();
+    const old = attemptAt(new Date(now.getTime() - 8 * 24 * HOUR));
+    const recent = attemptAt(new Date(now.getTime() - HOUR));
+    await inBanEngineTransaction(database, async (tx) => {
+      await tx.storeAttempts([old, recent]);
+      await tx.saveStates([
+        { subject: 'ip:192.0.2.50', state: {}, prunableAfter: new Date(now.getTime() - 1) },
+        { subject: 'ip:192.0.2.51', state: { keep: true }, prunableAfter: new Date(now.getTime() + HOUR) },
+      ]);
+    });
+    const pruned = await pruneEngineTables(database, new Date(now.getTime() - 7 * 24 * HOUR), now, 1);
+    expect(pruned.attempts).toBeGreaterThanOrEqual(1);
+    const attempts = await database.pool.query('SELECT id FROM login_attempts WHERE id = ANY($1::uuid[])', [[old.id, recent.id]]);
+    expect(attempts.rows.map((row) => row.id)).toEqual([recent.id]);
+    const states = await database.pool.query("SELECT subject FROM subject_states WHERE subject LIKE 'ip:192.0.2.5%'");
+    expect(states.rows.map((row) => row.subject)).toEqual(['ip:192.0.2.51']);
+  });
+});
