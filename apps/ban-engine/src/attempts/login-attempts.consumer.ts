@@ -33,6 +33,7 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
   private consumer?: Consumer;
   private readonly logger = new Logger(LoginAttemptsConsumer.name);
   private readonly recorded: Counter<'result'>;
+  private readonly failures: Counter;
 
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
@@ -46,6 +47,11 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
       labelNames: ['result'],
       registers: [registry],
     });
+    this.failures = new Counter({
+      name: 'warden_engine_batch_failures_total',
+      help: 'Batches whose work failed; they are not committed and come again',
+      registers: [registry],
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -55,7 +61,12 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
       groupId: BAN_ENGINE_GROUP,
       decode: decodeLoginAttempt,
       handle: async (records) => {
-        const result = await this.commands.execute(new RecordAttemptsCommand(records.map((record) => record.value)));
+        const result = await this.commands
+          .execute(new RecordAttemptsCommand(records.map((record) => record.value)))
+          .catch((error: unknown) => {
+            this.failures.inc();
+            throw error;
+          });
         this.recorded.inc({ result: 'decided' }, result.decided);
         this.recorded.inc({ result: 'repeated' }, result.repeated);
       },
