@@ -49,6 +49,13 @@ describe('ban engine transaction (real Postgres)', () => {
     expect(rows[0].state).toEqual({ n: 3 });
   });
 
+  it('locks the subjects of a large batch without running out of lock table', async () => {
+    // One lock per subject exhausted max_locks_per_transaction ("out of shared memory").
+    const subjects = Array.from({ length: 20_000 }, (_, index) => `ip:10.${index >> 8}.${index & 255}.1`);
+    const states = await inBanEngineTransaction(database, (tx) => tx.lockAndLoad(subjects));
+    expect(states.size).toBe(0);
+  });
+
   it('rolls everything back when the work fails', async () => {
     const attempt = attemptAt(new Date());
     await expect(

@@ -28,6 +28,10 @@ export interface BanEventRow extends Omit<BanRow, 'status' | 'scope' | 'visible'
   readonly at: Date;
 }
 
+/** Advisory lock key space of subject locks ("WA"), and how many buckets subjects hash into. */
+const SUBJECT_LOCK_SPACE = 0x5741;
+const SUBJECT_LOCK_BUCKETS = 256;
+
 const BAN_COLUMNS = Prisma.sql`subject, scope, rule, level, since, until, visible, status,
   policy_version AS "policyVersion", attempt_ids::text[] AS "attemptIds"`;
 
@@ -69,9 +73,13 @@ export class BanEngineTransaction {
   /** Locks the subjects until the transaction ends, then reads their state. */
   async lockAndLoad(subjects: readonly string[]): Promise<Map<string, unknown>> {
     if (subjects.length === 0) return new Map();
+    // One lock per hash bucket, not per subject: a batch touches thousands of subjects, and
+    // Postgres's lock table holds only max_locks_per_transaction × connections entries. Two
+    // subjects in one bucket merely take turns. The two-key form keeps Warden's locks apart
+    // from single-key advisory locks (Prisma Migrate's).
     await this.tx.$queryRaw`
-      SELECT pg_advisory_xact_lock(h)::text FROM (
-        SELECT DISTINCT hashtextextended(s, 7) AS h FROM unnest(${subjects}::text[]) AS s ORDER BY 1
+      SELECT pg_advisory_xact_lock(${SUBJECT_LOCK_SPACE}::int, bucket)::text FROM (
+        SELECT DISTINCT (hashtext(s) & ${SUBJECT_LOCK_BUCKETS - 1}) AS bucket FROM unnest(${subjects}::text[]) AS s ORDER BY 1
       ) AS ordered`;
     const rows = await this.tx.$queryRaw<Array<{ subject: string; state: unknown }>>`
       SELECT subject, state FROM subject_states WHERE subject = ANY(${subjects}::text[])`;

@@ -1,0 +1,138 @@
+/**
+ * `npm run bench:engine`: attempts/s through the ban engine beside a no-op kafkajs `eachBatch`
+ * consumer of the same topic, in the same run on the same broker. Produces 200,000 attempts
+ * (mostly normal logins, some brute force, credential stuffing and a distributed attack) to a
+ * fresh topic, then lets each consumer read all of it and times first to last record.
+ * Kafka: KAFKA_BROKERS, else a broker started from Maven Central; Postgres: a database created on
+ * DATABASE_URL's server (or 127.0.0.1:5432) and dropped afterwards.
+ */
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { loadConfig } from '#warden/config';
+import { TOPIC_SPECS, Topic, type LoginAttemptEvent } from '#warden/contracts';
+import { createApp } from '#warden/http-kit';
+import { KafkaMessageBus } from '#warden/kafka';
+import { startBroker, type RunningBroker } from '../../../scripts/kafka-broker.js';
+import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
+import { banEngineApp } from '../src/ban-engine.app.js';
+
+const TOTAL = Number(process.env.BENCH_ATTEMPTS ?? 200_000);
+const PARTITIONS = 6;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function attempts(now: number): LoginAttemptEvent[] {
+  const list: LoginAttemptEvent[] = [];
+  const received = new Date(now).toISOString();
+  for (let n = 0; list.length < TOTAL; n++) {
+    const occurredAt = new Date(now - 240_000 + ((n * 7) % 240_000)).toISOString();
+    const kind = n % 100;
+    let ip: string;
+    let account: string;
+    let outcome: 'success' | 'failure' = 'failure';
+    if (kind < 90) {
+      // A normal user: mostly successes, the odd typo.
+      ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+      account = `user-${n % 50_000}`;
+      outcome = kind < 85 ? 'success' : 'failure';
+    } else if (kind < 95) {
+      ip = `172.16.${(n >> 8) & 63}.${(n >> 2) & 255}`; // brute force: few IPs, one account each
+      account = `target-${(n >> 8) & 63}`;
+    } else if (kind < 98) {
+      ip = `192.168.${(n >> 10) & 15}.7`; // credential stuffing: an IP, many accounts
+      account = `leaked-${n}`;
+    } else {
+      ip = `100.64.${n & 255}.${(n >> 8) & 255}`; // distributed attack on one account
+      account = 'ceo';
+    }
+    list.push({ schemaVersion: 1, id: randomUUID(), occurredAt, receivedAt: received, outcome, ip, account, credentialFingerprint: `fp-${n % 997}` });
+  }
+  return list;
+}
+
+async function timeNoopConsumer(kafka: Kafka, topic: string): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-noop-${randomBytes(3).toString('hex')}`, maxBytesPerPartition: 4 * 1024 * 1024 });
+  let seen = 0;
+  let first = 0;
+  let last = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+        if (first === 0) first = performance.now();
+        seen += batch.messages.length;
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        if (seen >= TOTAL) {
+          last = performance.now();
+          resolve();
+        }
+      },
+    });
+  });
+  await done;
+  await consumer.disconnect();
+  return (TOTAL / (last - first)) * 1000;
+}
+
+async function timeEngine(prefix: string, databaseUrl: string, brokers: string): Promise<number> {
+  const config = loadConfig({
+    ...process.env,
+    KAFKA_BROKERS: brokers,
+    DATABASE_URL: databaseUrl,
+    WARDEN_TOPIC_PREFIX: prefix,
+    WARDEN_TOPIC_PARTITIONS: String(PARTITIONS),
+    WARDEN_API_KEYS: 'bench:bench-key-0001:*',
+    WARDEN_LOG_LEVEL: 'error',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const app = await createApp(banEngineApp, config);
+  await app.listen(0, '127.0.0.1');
+  let first = 0;
+  let count = 0;
+  while (count < TOTAL) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    count = (await db.query('SELECT count(*)::int AS n FROM login_attempts')).rows[0].n;
+    if (count > 0 && first === 0) first = performance.now();
+    process.stdout.write(`\r  engine: ${count.toLocaleString('en')} / ${TOTAL.toLocaleString('en')} attempts decided`);
+  }
+  const last = performance.now();
+  process.stdout.write('\n');
+  const bans = (await db.query("SELECT count(*)::int AS n FROM bans WHERE status = 'active'")).rows[0].n;
+  say(`  engine: ${bans} active bans`);
+  await app.close();
+  await db.end();
+  return (TOTAL / (last - first)) * 1000;
+}
+
+let broker: RunningBroker | undefined;
+let databaseUrl: string | undefined;
+try {
+  const brokers = process.env.KAFKA_BROKERS ?? (broker = await startBroker(say)).brokers;
+  databaseUrl = await createDatabase('warden_bench');
+  const prefix = `bench-${randomBytes(3).toString('hex')}.`;
+  const bus = new KafkaMessageBus({ brokers: brokers.split(','), clientId: 'bench', topicPrefix: prefix, partitions: PARTITIONS });
+  await bus.ensureTopics(TOPIC_SPECS);
+  const list = attempts(Date.now());
+  const started = performance.now();
+  for (let start = 0; start < list.length; start += 5_000) {
+    await bus.publish(Topic.loginAttempts, list.slice(start, start + 5_000).map((attempt) => ({ key: attempt.ip, value: JSON.stringify(attempt) })));
+    process.stdout.write(`\r  produced ${Math.min(start + 5_000, list.length).toLocaleString('en')} / ${list.length.toLocaleString('en')}`);
+  }
+  say(`\n  produce: ${((list.length / (performance.now() - started)) * 1000).toFixed(0)} attempts/s`);
+  await bus.close();
+
+  const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
+  const noop = await timeNoopConsumer(kafka, prefix + Topic.loginAttempts);
+  say(`  no-op kafkajs eachBatch consumer: ${noop.toFixed(0)} attempts/s`);
+  const engine = await timeEngine(prefix, databaseUrl, brokers);
+  say(`ban engine: ${engine.toFixed(0)} attempts/s; no-op consumer: ${noop.toFixed(0)} attempts/s; ratio ${((engine / noop) * 100).toFixed(1)}%`);
+} finally {
+  if (databaseUrl) await dropDatabase(databaseUrl);
+  await broker?.stop();
+}
