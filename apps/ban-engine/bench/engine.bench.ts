@@ -14,6 +14,7 @@ import { loadConfig } from '#warden/config';
 import { TOPIC_SPECS, Topic, type LoginAttemptEvent } from '#warden/contracts';
 import { createApp } from '#warden/http-kit';
 import { KafkaMessageBus } from '#warden/kafka';
+import { BanEngineTransaction } from '#warden/persistence';
 import { startBroker, type RunningBroker } from '../../../scripts/kafka-broker.js';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { banEngineApp } from '../src/ban-engine.app.js';
@@ -49,6 +50,24 @@ function attempts(now: number): LoginAttemptEvent[] {
     list.push({ schemaVersion: 1, id: randomUUID(), occurredAt, receivedAt: received, outcome, ip, account, credentialFingerprint: `fp-${n % 997}` });
   }
   return list;
+}
+
+/** Milliseconds spent in each step of the engine's batches, to say where the time goes. */
+const stepMs = new Map<string, number>();
+
+function timeSteps(prototype: object, names: readonly string[]): void {
+  const target = prototype as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of names) {
+    const original = target[name]!;
+    target[name] = async function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return await original.apply(this, args);
+      } finally {
+        stepMs.set(name, (stepMs.get(name) ?? 0) + performance.now() - started);
+      }
+    };
+  }
 }
 
 async function timeNoopConsumer(kafka: Kafka, topic: string): Promise<number> {
@@ -91,6 +110,8 @@ async function timeEngine(prefix: string, databaseUrl: string, brokers: string):
     HOST: '127.0.0.1',
   });
   const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  timeSteps(BanEngineTransaction.prototype, ['storeAttempts', 'storedVerdicts', 'lockAndLoad', 'saveStates', 'saveBans', 'saveBanEvents', 'saveVerdicts']);
+  timeSteps(KafkaMessageBus.prototype, ['publishMany']);
   const app = await createApp(banEngineApp, config);
   await app.listen(0, '127.0.0.1');
   let first = 0;
@@ -105,6 +126,10 @@ async function timeEngine(prefix: string, databaseUrl: string, brokers: string):
   process.stdout.write('\n');
   const bans = (await db.query("SELECT count(*)::int AS n FROM bans WHERE status = 'active'")).rows[0].n;
   say(`  engine: ${bans} active bans`);
+  const steps = [...stepMs].sort((a, b) => b[1] - a[1]);
+  const measured = steps.reduce((sum, [, ms]) => sum + ms, 0);
+  say(`  where the engine's I/O time went (${(measured / 1000).toFixed(1)} s of ${((last - first) / 1000).toFixed(1)} s; the policy runs between these steps):`);
+  for (const [name, ms] of steps) say(`    ${name.padEnd(16)} ${(ms / 1000).toFixed(2)} s  ${((ms / measured) * 100).toFixed(0)}%`);
   await app.close();
   await db.end();
   return (TOTAL / (last - first)) * 1000;
