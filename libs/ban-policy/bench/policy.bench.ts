@@ -88,6 +88,8 @@ interface RunResult {
   readonly label: string;
   readonly decided: number;
   readonly blocked: number;
+  /** `subjectKeysOf`: the subjects it forms are the ones `decide` then reuses. */
+  readonly keysMs: number;
   readonly decideMs: number;
   readonly engineMs: number;
   readonly decisions: number;
@@ -99,6 +101,7 @@ function run(label: string, traffic: Iterable<PolicyAttempt[]>, gatewayChecksFir
   const view = new Map<string, ActiveBan>();
   let engineMs = 0;
   let decideMs = 0;
+  let keysMs = 0;
   let total = 0;
   let decided = 0;
   let decisions = 0;
@@ -111,8 +114,10 @@ function run(label: string, traffic: Iterable<PolicyAttempt[]>, gatewayChecksFir
       });
     }
     const engineStart = performance.now();
+    const keys = subjectKeysOf(batch, DEFAULT_POLICY);
+    keysMs += performance.now() - engineStart;
     const loaded: PolicyState = new Map();
-    for (const key of subjectKeysOf(batch, DEFAULT_POLICY)) {
+    for (const key of keys) {
       const row = store.get(key);
       if (row !== undefined) loaded.set(key, JSON.parse(row));
     }
@@ -127,7 +132,7 @@ function run(label: string, traffic: Iterable<PolicyAttempt[]>, gatewayChecksFir
     decided += batch.length;
     decisions += result.decisions.length;
   }
-  return { label, decided, blocked: total - decided, decideMs, engineMs, decisions, store };
+  return { label, decided, blocked: total - decided, keysMs, decideMs, engineMs, decisions, store };
 }
 
 function report(result: RunResult): void {
@@ -143,6 +148,7 @@ function report(result: RunResult): void {
   const count = (n: number) => n.toLocaleString('en-US');
   console.log(`${result.label}: ${count(result.decided)} attempts decided (${count(result.blocked)} blocked by the check first), ${count(result.decisions)} bans imposed or escalated`);
   console.log(`  decide:                          ${rate(result.decideMs)} attempts/s (one core)`);
+  console.log(`  subjectKeysOf + decide:          ${rate(result.keysMs + result.decideMs)} attempts/s (decide reuses the subjects formed by subjectKeysOf)`);
   console.log(`  engine loop (keys, JSON load, decide, JSON save):  ${rate(result.engineMs)} attempts/s`);
   console.log(`  state: ${count(result.store.size)} subjects, ${Math.round(bytes / result.store.size)} bytes/subject as JSON (median ${sizes[sizes.length >> 1]}, p99 ${sizes[Math.floor(sizes.length * 0.99)]}, max ${sizes[sizes.length - 1]})`);
 }

@@ -27,7 +27,7 @@ import type { Policy, PolicyRule } from './policy.types.js';
 import { isRepeatedSecret, rememberSecret } from './repeated-secret.js';
 import { cloneSubjectState, type BanRecord, type CounterState, type PolicyState, type SubjectState } from './state.js';
 import { banStatus, type ActiveBan } from './status.js';
-import { subjectsOf, type SubjectRef } from './subjects.js';
+import { batchSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
 import { countAttempt, ruleCounts, type CountedAttempt, type WindowFired } from './window-counter.js';
 
 export interface DecideResult {
@@ -51,7 +51,8 @@ export function decide(
   policy: Policy,
 ): DecideResult {
   const run = new BatchRun(state, policy);
-  const verdicts = attempts.map((attempt) => run.decideAttempt(attempt));
+  const subjects = batchSubjects(attempts, policy);
+  const verdicts = attempts.map((attempt, i) => run.decideAttempt(attempt, subjects[i]!));
   return { state: run.changedState(), verdicts, decisions: run.decisions, incidents: run.incidents };
 }
 
@@ -80,10 +81,10 @@ class BatchRun {
     this.initial = initial instanceof Map ? initial : new Map(Object.entries(initial));
   }
 
-  decideAttempt(attempt: PolicyAttempt): Verdict {
+  decideAttempt(attempt: PolicyAttempt, attemptSubjects: AttemptSubjects): Verdict {
     const { policy } = this;
     const at = eventTime(attempt.occurredAt, attempt.receivedAt);
-    const { account, fingerprint, subjects } = subjectsOf(attempt, policy);
+    const { account, fingerprint, subjects } = attemptSubjects;
     const slots = subjects.map((subject) => this.slot(subject));
     const failure = attempt.outcome === 'failure';
     const accountSlot = account === null ? undefined : slots.find((slot) => slot.subject.scope === 'account');
@@ -102,21 +103,24 @@ class BatchRun {
       const accountState = this.writable(accountSlot!);
       accountState.secrets = rememberSecret(accountState.secrets, fingerprint!, at, policy);
     }
-    const bans: ActiveBan[] = [];
+    // Only bans in force count (banStatus would drop the others): most attempts have none.
+    let bans: ActiveBan[] | undefined;
     for (const { subject, state } of slots) {
       const ban = subject.applies ? state?.ban : undefined;
-      if (ban !== undefined) bans.push({ subject: subject.key, rule: ban.rule, level: ban.level, until: ban.until, visible: ban.visible });
+      if (ban !== undefined && ban.until > at) {
+        (bans ??= []).push({ subject: subject.key, rule: ban.rule, level: ban.level, until: ban.until, visible: ban.visible });
+      }
     }
-    const status = banStatus(bans, at);
+    const status = bans === undefined ? undefined : banStatus(bans, at);
     // A failed attempt made while banned escalates the ban without revealing it: an invisible ban
     // keeps answering 401 (Realpad); only the attempt that reached a threshold always gets 429.
-    const gatewayStatus = this.thresholdTrigger ? 429 : status.gatewayStatus;
+    const gatewayStatus = this.thresholdTrigger ? 429 : (status?.gatewayStatus ?? null);
     return {
       attemptId: attempt.id,
-      banned: status.banned,
-      retryAfter: status.retryAfter,
-      until: status.until,
-      bans: status.bans,
+      banned: status?.banned ?? false,
+      retryAfter: status?.retryAfter ?? 0,
+      until: status?.until ?? null,
+      bans: status?.bans ?? [],
       trigger: this.trigger,
       gatewayStatus,
     };
@@ -127,13 +131,24 @@ class BatchRun {
     for (const subject of this.changed.values()) {
       const rules = subject.rules;
       if (rules === undefined) continue;
-      let kept: Record<string, CounterState> | undefined;
+      let empty = 0;
+      let count = 0;
+      for (const name in rules) {
+        count++;
+        if (isEmptyCounter(rules[name]!)) empty++;
+      }
+      // Most subjects keep every counter: rebuild the object only when some must go.
+      if (empty === 0) continue;
+      if (empty === count) {
+        delete subject.rules;
+        continue;
+      }
+      const kept: Record<string, CounterState> = {};
       for (const name in rules) {
         const counter = rules[name]!;
-        if (counter.t.length > 0 || counter.reset !== undefined) (kept ??= {})[name] = counter;
+        if (!isEmptyCounter(counter)) kept[name] = counter;
       }
-      if (kept === undefined) delete subject.rules;
-      else subject.rules = kept;
+      subject.rules = kept;
     }
     return this.changed;
   }
@@ -250,4 +265,8 @@ class BatchRun {
     }
     return slot.state!;
   }
+}
+
+function isEmptyCounter(counter: CounterState): boolean {
+  return counter.t.length === 0 && counter.reset === undefined;
 }

@@ -38,46 +38,141 @@ export class InvalidIpAddressError extends Error {
   }
 }
 
+/** What an address contributes to the subjects of every attempt made from it. */
+export interface AddressSubjects {
+  readonly ip: IpAddress;
+  /** Canonical text, as in `ip:…` and `account-ip:…|…`. */
+  readonly text: string;
+  readonly ipKey: string;
+  readonly rangeKey: string;
+  readonly ipAllowlisted: boolean;
+  readonly rangeAllowlisted: boolean;
+}
+
+/** Throws InvalidIpAddressError for an address that does not parse. */
+export function addressSubjectsOf(ipText: string, policy: Policy): AddressSubjects {
+  const trimmed = ipText.trim();
+  const ip = parseIp(trimmed);
+  if (ip === null) throw new InvalidIpAddressError(ipText);
+  const { allowlist, ranges } = policy;
+  // Dotted IPv4 text that parses is already canonical (no leading zeros): no need to print it again.
+  const text = ip.version === 4 && !trimmed.includes(':') ? trimmed : formatIp(ip);
+  const prefix = ip.version === 4 ? ranges.ipv4Prefix : ranges.ipv6Prefix;
+  const checkAllowlist = allowlist.cidrs.length > 0;
+  return {
+    ip,
+    text,
+    ipKey: `ip:${text}`,
+    rangeKey: `range:${ipRange(ip, prefix)}`,
+    ipAllowlisted: checkAllowlist && isIpAllowlisted(allowlist, ip),
+    rangeAllowlisted: checkAllowlist && isRangeAllowlisted(allowlist, ip, prefix),
+  };
+}
+
 /**
  * The subjects an attempt or a check touches: `account-ip`, `account-credential` and `account`
  * when there is an account (and a fingerprint for the second), then `ip` and `range`.
  * Throws InvalidIpAddressError for an address that does not parse: validate at the edge.
  */
 export function subjectsOf(query: SubjectQuery, policy: Policy): AttemptSubjects {
-  const ip = parseIp(query.ip.trim());
-  if (ip === null) throw new InvalidIpAddressError(query.ip);
+  return formSubjects(query, addressSubjectsOf(query.ip, policy), policy);
+}
+
+/** `subjectsOf`, given what the query's address contributes (`addressSubjectsOf(query.ip)`). */
+export function formSubjects(query: SubjectQuery, address: AddressSubjects, policy: Policy): AttemptSubjects {
   const account = normalizeAccount(query.account);
   const fingerprint = nonBlank(query.credentialFingerprint);
-  const { allowlist, ranges } = policy;
-  const ipText = formatIp(ip);
-  const prefix = ip.version === 4 ? ranges.ipv4Prefix : ranges.ipv6Prefix;
-  const ipAllowed = allowlist.cidrs.length > 0 && isIpAllowlisted(allowlist, ip);
-  const accountAllowed = isAccountAllowlisted(allowlist, account);
+  const { ipAllowlisted, rangeAllowlisted } = address;
   const subjects: SubjectRef[] = [];
-  const add = (scope: SubjectScope, key: string, allowlisted: boolean, applies = !allowlisted) =>
-    subjects.push({ scope, key, allowlisted, applies });
   if (account !== null) {
-    add('account-ip', `account-ip:${account}|${ipText}`, accountAllowed || ipAllowed);
-    if (fingerprint !== null) add('account-credential', `account-credential:${account}|${fingerprint}`, accountAllowed);
-    add('account', `account:${account}`, accountAllowed);
+    const accountAllowed = isAccountAllowlisted(policy.allowlist, account);
+    subjects.push(subjectRef('account-ip', `account-ip:${account}|${address.text}`, accountAllowed || ipAllowlisted));
+    if (fingerprint !== null) {
+      subjects.push(subjectRef('account-credential', `account-credential:${account}|${fingerprint}`, accountAllowed));
+    }
+    subjects.push(subjectRef('account', `account:${account}`, accountAllowed));
   }
-  add('ip', `ip:${ipText}`, ipAllowed);
-  const rangeAllowed = allowlist.cidrs.length > 0 && isRangeAllowlisted(allowlist, ip, prefix);
-  add('range', `range:${ipRange(ip, prefix)}`, rangeAllowed, !rangeAllowed && !ipAllowed);
-  return { ip, account, fingerprint, subjects };
+  subjects.push(subjectRef('ip', address.ipKey, ipAllowlisted));
+  subjects.push(subjectRef('range', address.rangeKey, rangeAllowlisted, !rangeAllowlisted && !ipAllowlisted));
+  return { ip: address.ip, account, fingerprint, subjects };
+}
+
+function subjectRef(scope: SubjectScope, key: string, allowlisted: boolean, applies = !allowlisted): SubjectRef {
+  return { scope, key, allowlisted, applies };
 }
 
 /**
- * The subject keys whose state `decide` needs for these attempts: what the engine loads (one
- * query per batch) before calling it. Includes every subject an attempt forms, because a ban on
- * any of them (a manual one too) belongs in the attempt's verdict.
+ * The subjects of a batch's attempts, formed once per batch. The engine asks `subjectKeysOf`
+ * which states to load, then `decide`s the same attempts: the second call takes the subjects
+ * the first one formed, with the very key strings the states were loaded by (V8 has hashed them
+ * already, so every Map lookup on them is cheaper). An attempt's address is parsed once per batch
+ * however many attempts come from it.
  */
 export function subjectKeysOf(attempts: readonly SubjectQuery[], policy: Policy): string[] {
+  const formed = formBatch(attempts, policy);
   const keys = new Set<string>();
-  for (const attempt of attempts) {
-    for (const subject of subjectsOf(attempt, policy).subjects) keys.add(subject.key);
+  for (const { subjects } of formed.subjects) {
+    for (const subject of subjects) keys.add(subject.key);
   }
+  FORMED.set(attempts, formed);
   return [...keys];
+}
+
+/** The subjects of `attempts[i]` for each i: those `subjectKeysOf` formed for this batch, or new ones. */
+export function batchSubjects(attempts: readonly SubjectQuery[], policy: Policy): readonly AttemptSubjects[] {
+  const formed = FORMED.get(attempts);
+  if (formed === undefined || formed.policy !== policy) return formBatch(attempts, policy).subjects;
+  FORMED.delete(attempts);
+  // Subjects depend on the ip, account and fingerprint only: reuse those whose values are unchanged.
+  const { queries } = formed;
+  const former = new AddressCache(policy);
+  return attempts.map((attempt, i) => {
+    const query = queries[i];
+    const same =
+      query !== undefined &&
+      query.ip === attempt.ip &&
+      query.account === attempt.account &&
+      query.credentialFingerprint === attempt.credentialFingerprint;
+    return same ? formed.subjects[i]! : formSubjects(attempt, former.of(attempt.ip), policy);
+  });
+}
+
+interface FormedBatch {
+  readonly policy: Policy;
+  /** The values each attempt had when its subjects were formed (the array or its attempts may change). */
+  readonly queries: readonly SubjectQuery[];
+  readonly subjects: readonly AttemptSubjects[];
+}
+
+/** Weakly held by the attempts array: dropped with the batch, whether or not `decide` comes. */
+const FORMED = new WeakMap<readonly SubjectQuery[], FormedBatch>();
+
+function formBatch(attempts: readonly SubjectQuery[], policy: Policy): FormedBatch {
+  const addresses = new AddressCache(policy);
+  const queries: SubjectQuery[] = [];
+  const subjects: AttemptSubjects[] = [];
+  for (const attempt of attempts) {
+    const query = { ip: attempt.ip, account: attempt.account, credentialFingerprint: attempt.credentialFingerprint };
+    queries.push(query);
+    subjects.push(formSubjects(query, addresses.of(query.ip), policy));
+  }
+  return { policy, queries, subjects };
+}
+
+/** Addresses already parsed in this batch, by the text the attempts gave. */
+class AddressCache {
+  private readonly byText = new Map<string, AddressSubjects>();
+
+  constructor(private readonly policy: Policy) {}
+
+  of(ip: string): AddressSubjects {
+    let address = this.byText.get(ip);
+    if (address === undefined) {
+      address = addressSubjectsOf(ip, this.policy);
+      this.byText.set(ip, address);
+    }
+    return address;
+  }
 }
 
 /** The subjects whose active bans block a check of these values (for `/v1/check`, `/v1/status`). */

@@ -84,9 +84,9 @@ export function counterHorizon(rule: PolicyRule | undefined, counter: CounterSta
 /** A success ends the row: failures up to its event time stop counting. */
 function resetRow(counter: CounterState, at: number): void {
   counter.reset = counter.reset === undefined ? at : Math.max(counter.reset, at);
-  const kept = counter.t.filter((time) => time > at);
-  counter.ids.splice(0, counter.ids.length - kept.length);
-  counter.t = kept;
+  // Usually there is nothing to drop (a success after no failure): no new array then.
+  if (counter.t.some((time) => time <= at)) counter.t = counter.t.filter((time) => time > at);
+  counter.ids.splice(0, counter.ids.length - counter.t.length);
 }
 
 /** Records the account's latest failure; false when it already has a later one (nothing changes). */
