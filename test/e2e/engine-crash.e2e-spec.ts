@@ -8,7 +8,7 @@ import { spawnApp, type AppProcess } from '../harness/app-process.js';
 import { createDatabase, dropDatabase } from '../harness/postgres.js';
 import { TEST_API_KEYS, uniqueTopicPrefix } from '../harness/running-app.js';
 import { TopicReader } from '../harness/topic-reader.js';
-import { waitFor } from '../harness/wait-for.js';
+import { eventually, waitFor } from '../harness/wait-for.js';
 
 /** Brute forces, credential stuffing and normal traffic, each subject's attempts from one IP. */
 function stream(now: number): LoginAttemptEvent[] {
@@ -123,11 +123,16 @@ describe('ban engine killed mid-stream', () => {
 
       const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
       try {
-        const { rows: counted } = await db.query('SELECT count(*)::int AS n FROM login_attempts');
-        expect(counted[0].n).toBe(attempts.length);
-        const { rows: bans } = await db.query('SELECT subject, rule, level, until FROM bans');
-        const actualBans = new Map(bans.map((ban) => [ban.subject, `${ban.rule} L${ban.level} until ${ban.until.getTime()}`]));
-        expect(actualBans).toEqual(expectedBans);
+        // Verdicts are published just before the batch commits: wait for the commit.
+        await eventually(async () => {
+          const { rows: counted } = await db.query('SELECT count(*)::int AS n FROM login_attempts');
+          expect(counted[0].n).toBe(attempts.length);
+        });
+        await eventually(async () => {
+          const { rows: bans } = await db.query('SELECT subject, rule, level, until FROM bans');
+          const actualBans = new Map(bans.map((ban) => [ban.subject, `${ban.rule} L${ban.level} until ${ban.until.getTime()}`]));
+          expect(actualBans).toEqual(expectedBans);
+        });
       } finally {
         await db.end();
       }

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { Topic, type BanDecisionRecord, type IncidentRecord, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
-import { waitFor } from '../../../test/harness/wait-for.js';
+import { eventually, waitFor } from '../../../test/harness/wait-for.js';
 import { banEngineApp } from './ban-engine.app.js';
 
 // Recent enough that the bans these attempts cause are still in force while the test looks.
@@ -82,7 +82,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     expect(attempts.slice(0, 4).map((each) => verdictOf(each.id).banned)).toEqual([false, false, false, false]);
     const fifth = verdictOf(attempts[4]!.id);
     expect(fifth).toMatchObject({ banned: true, trigger: true, gatewayStatus: 429, retryAfter: 120 });
-    expect(await activeBans(`account-ip:alice|${ip}`)).toEqual([
+    await eventually(async () => expect(await activeBans(`account-ip:alice|${ip}`)).toEqual([
       {
         subject: `account-ip:alice|${ip}`,
         rule: 'account-ip-failures',
@@ -91,7 +91,7 @@ describe('ban engine on real Kafka and Postgres', () => {
         until: new Date(T0 + 200 * SECOND),
         visible: false,
       },
-    ]);
+    ]));
     const decision = await waitFor('the decision', () => decisions.values.find((each) => each.subject === `account-ip:alice|${ip}`));
     expect(decision).toMatchObject({ state: 'active', rule: 'account-ip-failures', level: 1, visible: false });
     const incident = await waitFor('the incident', () => incidents.values.find((each) => each.subject === `account-ip:alice|${ip}`));
@@ -102,18 +102,18 @@ describe('ban engine on real Kafka and Postgres', () => {
     const sixth = attempt({ ip, account: 'alice', at: T0 + 90 * SECOND, credentialFingerprint: 'fp-90' });
     await produce([sixth]);
     expect(verdictOf(sixth.id)).toMatchObject({ banned: true, trigger: true, gatewayStatus: 401 });
-    expect(await activeBans(`account-ip:alice|${ip}`)).toMatchObject([{ level: 2, until: new Date(T0 + 90 * SECOND + 4 * 60 * SECOND) }]);
+    await eventually(async () => expect(await activeBans(`account-ip:alice|${ip}`)).toMatchObject([{ level: 2, until: new Date(T0 + 90 * SECOND + 4 * 60 * SECOND) }]));
   });
 
   it('bans an IP that fails on 10 distinct accounts within 10 minutes (credential stuffing)', async () => {
     const ip = '192.0.2.55';
     const attempts = Array.from({ length: 10 }, (_, index) => attempt({ ip, account: `user${index}`, at: T0 + index * 30 * SECOND }));
     await produce(attempts);
-    expect(await activeBans(`ip:${ip}`)).toMatchObject([{ subject: `ip:${ip}`, rule: 'ip-distinct-accounts', level: 1, visible: false }]);
+    await eventually(async () => expect(await activeBans(`ip:${ip}`)).toMatchObject([{ subject: `ip:${ip}`, rule: 'ip-distinct-accounts', level: 1, visible: false }]));
     const [ban] = await activeBans(`ip:${ip}`);
     expect(ban.until.getTime() - ban.since.getTime()).toBe(30 * 60 * SECOND);
     expect(verdictOf(attempts[9]!.id)).toMatchObject({ banned: true, trigger: true, gatewayStatus: 429 });
-    expect(await activeBans('account:user')).toEqual([]);
+    await eventually(async () => expect(await activeBans('account:user')).toEqual([]));
   });
 
   it('bans an account failing from 20 IPs within 15 minutes (distributed attack)', async () => {
@@ -121,8 +121,8 @@ describe('ban engine on real Kafka and Postgres', () => {
       attempt({ ip: `10.${index}.0.1`, account: 'victim', at: T0 + index * 20 * SECOND, credentialFingerprint: `guess-${index}` }),
     );
     await produce(attempts);
-    expect(await activeBans('account:victim')).toMatchObject([{ subject: 'account:victim', rule: 'account-failures', level: 1, visible: false }]);
-    expect(await activeBans('ip:10.')).toEqual([]);
+    await eventually(async () => expect(await activeBans('account:victim')).toMatchObject([{ subject: 'account:victim', rule: 'account-failures', level: 1, visible: false }]));
+    await eventually(async () => expect(await activeBans('ip:10.')).toEqual([]));
   });
 
   it('imposes and lifts a manual ban from auth.admin-commands, with incidents naming the actor', async () => {
@@ -131,14 +131,14 @@ describe('ban engine on real Kafka and Postgres', () => {
     await producer.send({ topic: prefix + Topic.adminCommands, messages: [{ key: subject, value: JSON.stringify(ban) }] });
     const imposed = await waitFor('the manual ban', () => incidents.values.find((each) => each.subject === subject && each.type === 'manual_ban'));
     expect(imposed).toMatchObject({ actor: 'soc', reason: 'abuse report #12', rule: 'manual' });
-    expect(await activeBans(subject)).toMatchObject([{ rule: 'manual', visible: true }]);
+    await eventually(async () => expect(await activeBans(subject)).toMatchObject([{ rule: 'manual', visible: true }]));
     expect(decisions.values.filter((each) => each.subject === subject)).toMatchObject([{ state: 'active', rule: 'manual' }]);
 
     const unban = { schemaVersion: 1, id: randomUUID(), type: 'unban', subject, reason: 'false positive', actor: 'soc-lead', issuedAt: new Date().toISOString() };
     await producer.send({ topic: prefix + Topic.adminCommands, messages: [{ key: subject, value: JSON.stringify(unban) }] });
     const lifted = await waitFor('the unban', () => incidents.values.find((each) => each.subject === subject && each.type === 'manual_unban'));
     expect(lifted).toMatchObject({ actor: 'soc-lead', reason: 'false positive' });
-    expect(await activeBans(subject)).toEqual([]);
+    await eventually(async () => expect(await activeBans(subject)).toEqual([]));
     await waitFor('the lifted decision', () => decisions.values.find((each) => each.subject === subject && each.state === 'lifted'));
   });
 
@@ -149,7 +149,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     const expired = await waitFor('ban_expired', () => incidents.values.find((each) => each.subject === subject && each.type === 'ban_expired'), 15_000);
     expect(Date.parse(expired.at)).toBe(Date.parse(ban.issuedAt) + 1_000);
     await waitFor('the expired decision', () => decisions.values.find((each) => each.subject === subject && each.state === 'expired'));
-    expect(await activeBans(subject)).toEqual([]);
+    await eventually(async () => expect(await activeBans(subject)).toEqual([]));
     const { rows } = await db.query('SELECT state FROM subject_states WHERE subject = $1', [subject]);
     expect(rows[0].state.ban).toMatchObject({ level: 1, rule: 'manual' });
   });
@@ -164,6 +164,6 @@ describe('ban engine on real Kafka and Postgres', () => {
     const repeats = verdicts.values.slice(before);
     expect(repeats.find((each) => each.attemptId === attempts[4]!.id)).toEqual(verdictOf(attempts[4]!.id));
     expect(repeats.find((each) => each.attemptId === attempts[0]!.id)).toMatchObject({ banned: false });
-    expect(await activeBans(`account-ip:dave|${ip}`)).toMatchObject([{ level: 1 }]);
+    await eventually(async () => expect(await activeBans(`account-ip:dave|${ip}`)).toMatchObject([{ level: 1 }]));
   });
 });
