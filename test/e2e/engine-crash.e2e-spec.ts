@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { decide, DEFAULT_POLICY, type PolicyAttempt } from '#warden/ban-policy';
+import { decide, DEFAULT_POLICY } from '#warden/ban-policy';
+import { policyAttempt } from '../../apps/ban-engine/src/decisions/policy-attempt.js';
 import { Topic, type IncidentRecord, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { freePort } from '../../scripts/kafka-broker.js';
 import { spawnApp, type AppProcess } from '../harness/app-process.js';
@@ -78,15 +79,7 @@ describe('ban engine killed mid-stream', () => {
 
   it('ends with the same bans, levels and incidents as an uninterrupted run', async () => {
     const attempts = stream(Date.now());
-    const reference = decide(new Map(), attempts.map((attempt): PolicyAttempt => ({
-      id: attempt.id,
-      occurredAt: Date.parse(attempt.occurredAt),
-      receivedAt: Date.parse(attempt.receivedAt),
-      outcome: attempt.outcome,
-      ip: attempt.ip,
-      account: attempt.account,
-      credentialFingerprint: attempt.credentialFingerprint,
-    })), DEFAULT_POLICY);
+    const reference = decide(new Map(), attempts.map(policyAttempt), DEFAULT_POLICY);
     const expectedBans = new Map(reference.decisions.map((decision) => [decision.subject, `${decision.rule} L${decision.level} until ${decision.until}`]));
     expect(expectedBans.size).toBe(60); // 40 brute-forced account-ip pairs, 20 stuffing IPs
 

@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { decide, subjectKeysOf, type PolicyAttempt, type SubjectState } from '#warden/ban-policy';
+import { decide, subjectKeysOf, type SubjectState } from '#warden/ban-policy';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
-import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
+import { Topic, type VerdictRecord } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
 import { Database, inBanEngineTransaction } from '#warden/persistence';
+import { policyAttempt } from '../../decisions/policy-attempt.js';
 import { subjectStateRow } from '../../decisions/subject-state-row.js';
 import {
   banDecisionRecord,
@@ -15,18 +16,6 @@ import {
   verdictRecord,
 } from '../../decisions/wire-records.js';
 import { RecordAttemptsCommand, type RecordAttemptsResult } from './record-attempts.command.js';
-
-function policyAttempt(attempt: LoginAttemptEvent): PolicyAttempt {
-  return {
-    id: attempt.id,
-    occurredAt: Date.parse(attempt.occurredAt),
-    receivedAt: Date.parse(attempt.receivedAt),
-    outcome: attempt.outcome,
-    ip: attempt.ip,
-    account: attempt.account,
-    credentialFingerprint: attempt.credentialFingerprint,
-  };
-}
 
 /**
  * Decides one batch: stores its attempts (each once), locks and loads the state of the subjects
