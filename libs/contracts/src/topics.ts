@@ -28,7 +28,3 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topic.adminCommands, config: { 'retention.ms': String(7 * 24 * HOUR_MS) } },
   { name: Topic.dlq, config: { 'retention.ms': String(30 * 24 * HOUR_MS) } },
 ];
-
-export function prefixedTopic(name: TopicName, prefix: string): string {
-  return `${prefix}${name}`;
-}

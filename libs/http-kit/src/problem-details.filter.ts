@@ -3,13 +3,12 @@ import type { FastifyReply } from 'fastify';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type Problem } from './problem.js';
 
 /** Fastify's own errors (body parsing, limits) that a client caused, as problems. */
-const FASTIFY_PROBLEMS: Record<string, (error: Error) => Problem> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () => problem(413, 'body_too_large', 'The request body is larger than this server accepts.'),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    problem(415, 'unsupported_media_type', 'A request body must be sent as Content-Type: application/json.'),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => problem(400, 'invalid_json', 'The body is empty; it must be a JSON value.'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => problem(400, 'invalid_json', 'The body is not valid JSON.'),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => problem(400, 'invalid_content_length', 'Content-Length does not match the body.'),
+const FASTIFY_PROBLEMS: Record<string, Problem> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: problem(413, 'body_too_large', 'The request body is larger than this server accepts.'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: problem(415, 'unsupported_media_type', 'A request body must be sent as Content-Type: application/json.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: problem(400, 'invalid_json', 'The body is empty; it must be a JSON value.'),
+  FST_ERR_CTP_INVALID_JSON_BODY: problem(400, 'invalid_json', 'The body is not valid JSON.'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: problem(400, 'invalid_content_length', 'Content-Length does not match the body.'),
 };
 
 function fastifyCode(error: unknown): string | undefined {
@@ -40,7 +39,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof ProblemError) return { body: error.problem, headers: { ...error.headers } };
     const code = fastifyCode(fastifyError(error));
     const fastifyProblem = code ? FASTIFY_PROBLEMS[code] : undefined;
-    if (fastifyProblem) return { body: fastifyProblem(error as Error), headers: {} };
+    if (fastifyProblem) return { body: fastifyProblem, headers: {} };
     if (error instanceof SyntaxError) return { body: problem(400, 'invalid_json', 'The body is not valid JSON.'), headers: {} };
     if (error instanceof HttpException) {
       const status = error.getStatus();

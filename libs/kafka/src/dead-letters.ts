@@ -1,4 +1,4 @@
-import { Topic, type DeadLetter } from '#warden/contracts';
+import type { DeadLetter } from '#warden/contracts';
 import type { ConsumedRecord, OutgoingRecord } from './message-bus.js';
 
 export interface RawRecord {
@@ -49,5 +49,3 @@ export function sortBatch<T>(topic: string, records: readonly RawRecord[], decod
   }
   return { decoded, deadLetters };
 }
-
-export const DEAD_LETTER_TOPIC = Topic.dlq;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { TopicSpec } from '#warden/contracts';
-import { DEAD_LETTER_TOPIC, sortBatch, type RawRecord } from './dead-letters.js';
+import { Topic, type TopicSpec } from '#warden/contracts';
+import { sortBatch, type RawRecord } from './dead-letters.js';
 import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
 
 interface StoredRecord {
@@ -140,7 +140,7 @@ export class InProcessMessageBus extends MessageBus {
       }));
       try {
         const { decoded, deadLetters } = sortBatch(subscription.topic, raw, subscription.decode);
-        await this.publish(DEAD_LETTER_TOPIC, deadLetters);
+        await this.publish(Topic.dlq, deadLetters);
         if (decoded.length > 0) await subscription.handle(decoded);
         log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
         retryDelay = 50;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
-import type { TopicSpec } from '#warden/contracts';
-import { DEAD_LETTER_TOPIC, sortBatch } from './dead-letters.js';
+import { Topic, type TopicSpec } from '#warden/contracts';
+import { sortBatch } from './dead-letters.js';
 import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
 
 export interface KafkaBusOptions {
@@ -137,7 +137,7 @@ export class KafkaMessageBus extends MessageBus {
           subscription.decode,
         );
         if (deadLetters.length > 0) {
-          await this.publish(DEAD_LETTER_TOPIC, deadLetters);
+          await this.publish(Topic.dlq, deadLetters);
           this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, count: deadLetters.length });
         }
         if (decoded.length > 0) await subscription.handle(decoded);
