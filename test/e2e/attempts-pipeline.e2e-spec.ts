@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import pg from 'pg';
-import { Topic, type DeadLetter } from '#warden/contracts';
+import { Topic, type DeadLetter, type IncidentRecord } from '#warden/contracts';
 import { banEngineApp } from '../../apps/ban-engine/src/ban-engine.app.js';
 import { gatewayApiApp } from '../../apps/gateway-api/src/gateway-api.app.js';
 import { EDGE_KEY, startApp, uniqueTopicPrefix, type RunningApp } from '../harness/running-app.js';
+import { TopicReader } from '../harness/topic-reader.js';
 import { waitFor } from '../harness/wait-for.js';
 
 /**
@@ -87,7 +88,8 @@ describe('attempts pipeline (real Kafka and Postgres)', () => {
     expect(metrics).toMatch(/warden_engine_attempts_total\{result="repeated",app="ban-engine"\} [1-9]/);
   });
 
-  it('sends a malformed record to auth.dlq and goes on consuming the records after it', async () => {
+  it('sends a malformed record to auth.dlq, records an attempt_rejected incident, and goes on consuming', async () => {
+    const incidents = await new TopicReader<IncidentRecord>(prefix + Topic.incidents).start();
     const dlq: Consumer = kafka.consumer({ groupId: `${prefix}dlq-reader` });
     const letters: DeadLetter[] = [];
     await dlq.connect();
@@ -117,7 +119,15 @@ describe('attempts pipeline (real Kafka and Postgres)', () => {
       expect(found[0]).toMatchObject({ error: 'the value is not JSON', payload: '{"this is": not json', payloadEncoding: 'utf8' });
       expect(found[1]!.error).toMatch(/id: .*outcome: /);
       expect(Number(found[1]!.offset)).toBe(Number(found[0]!.offset) + 1);
+      const rejected = await waitFor('two attempt_rejected incidents', () => {
+        const found = incidents.values.filter((incident) => incident.type === 'attempt_rejected');
+        return found.length >= 2 ? found : undefined;
+      });
+      expect(rejected.map((incident) => incident.subject)).toEqual(['ip:198.51.100.99', 'ip:198.51.100.99']);
+      expect(rejected[0]!.reason).toContain(`${Topic.loginAttempts}/${found[0]!.partition}@${found[0]!.offset}: the value is not JSON`);
+      expect(new Set(rejected.map((incident) => incident.id)).size).toBe(2);
     } finally {
+      await incidents.stop();
       await dlq.disconnect();
     }
   });

@@ -1,5 +1,6 @@
-import type { DeadLetter } from '#warden/contracts';
-import type { ConsumedRecord, OutgoingRecord } from './message-bus.js';
+import { uuidFromParts } from '#warden/ban-policy';
+import { INCIDENT_SCHEMA_VERSION, Topic, type DeadLetter, type IncidentRecord } from '#warden/contracts';
+import type { ConsumedRecord, OutgoingRecord, TopicRecords } from './message-bus.js';
 
 export interface RawRecord {
   readonly topic: string;
@@ -11,7 +12,8 @@ export interface RawRecord {
 
 export interface SortedBatch<T> {
   readonly decoded: ConsumedRecord<T>[];
-  readonly deadLetters: OutgoingRecord[];
+  /** For the records that could not be read: their `auth.dlq` records and `attempt_rejected` incidents. */
+  readonly rejections: TopicRecords[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -25,12 +27,40 @@ function payloadOf(value: Buffer): Pick<DeadLetter, 'payload' | 'payloadEncoding
 }
 
 /**
- * Decodes each record of a batch; those that cannot be read become `auth.dlq` records keyed by
- * their original key, so one bad record never stops a consumer. `topic` is the unprefixed name.
+ * The incident recorded for a record that could not be read (DESIGN §6). Its subject is the
+ * record's key (a normalized IP on `auth.login-attempts`, a subject on the other keyed topics);
+ * its id comes from the record's position, so the same record rejected again is one incident.
+ */
+function rejectionIncident(letter: DeadLetter, key: string | null): IncidentRecord {
+  const position = `${letter.topic}/${letter.partition}@${letter.offset}`;
+  const subject = key === null ? `record:${position}` : letter.topic === Topic.loginAttempts ? `ip:${key}` : key;
+  return {
+    schemaVersion: INCIDENT_SCHEMA_VERSION,
+    id: uuidFromParts('attempt_rejected', position),
+    type: 'attempt_rejected',
+    severity: 'low',
+    subject,
+    rule: null,
+    level: null,
+    until: null,
+    attemptIds: [],
+    actor: 'warden',
+    reason: `${position}: ${letter.error}`,
+    at: new Date().toISOString(),
+    simulated: false,
+    policyVersion: null,
+  };
+}
+
+/**
+ * Decodes each record of a batch. Each one that cannot be read becomes an `auth.dlq` record keyed
+ * by its original key and an `attempt_rejected` incident, so one bad record never stops a consumer.
+ * `topic` is the unprefixed name.
  */
 export function sortBatch<T>(topic: string, records: readonly RawRecord[], decode: (value: Buffer) => T): SortedBatch<T> {
   const decoded: ConsumedRecord<T>[] = [];
   const deadLetters: OutgoingRecord[] = [];
+  const incidents: OutgoingRecord[] = [];
   for (const record of records) {
     try {
       if (record.value === null) throw new Error('the record has no value (tombstone)');
@@ -45,7 +75,11 @@ export function sortBatch<T>(topic: string, records: readonly RawRecord[], decod
         ...payloadOf(record.value ?? Buffer.alloc(0)),
       };
       deadLetters.push({ key: record.key, value: JSON.stringify(letter) });
+      const incident = rejectionIncident(letter, record.key);
+      incidents.push({ key: incident.subject, value: JSON.stringify(incident) });
     }
   }
-  return { decoded, deadLetters };
+  const rejections =
+    deadLetters.length === 0 ? [] : [{ topic: Topic.dlq, records: deadLetters }, { topic: Topic.incidents, records: incidents }];
+  return { decoded, rejections };
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Topic, type TopicSpec } from '#warden/contracts';
+import type { TopicSpec } from '#warden/contracts';
 import { sortBatch, type RawRecord } from './dead-letters.js';
 import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
 
@@ -139,8 +139,8 @@ export class InProcessMessageBus extends MessageBus {
         value: record.value,
       }));
       try {
-        const { decoded, deadLetters } = sortBatch(subscription.topic, raw, subscription.decode);
-        await this.publish(Topic.dlq, deadLetters);
+        const { decoded, rejections } = sortBatch(subscription.topic, raw, subscription.decode);
+        if (rejections.length > 0) await this.publishMany(rejections);
         if (decoded.length > 0) await subscription.handle(decoded);
         log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
         retryDelay = 50;

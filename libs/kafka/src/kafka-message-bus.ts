@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
-import { Topic, type TopicSpec } from '#warden/contracts';
+import type { TopicSpec } from '#warden/contracts';
 import { sortBatch } from './dead-letters.js';
 import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
 
@@ -125,7 +125,7 @@ export class KafkaMessageBus extends MessageBus {
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const { decoded, deadLetters } = sortBatch(
+        const { decoded, rejections } = sortBatch(
           subscription.topic,
           batch.messages.map((message) => ({
             topic: batch.topic,
@@ -136,9 +136,9 @@ export class KafkaMessageBus extends MessageBus {
           })),
           subscription.decode,
         );
-        if (deadLetters.length > 0) {
-          await this.publish(Topic.dlq, deadLetters);
-          this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, count: deadLetters.length });
+        if (rejections.length > 0) {
+          await this.publishMany(rejections);
+          this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, count: rejections[0]!.records.length });
         }
         if (decoded.length > 0) await subscription.handle(decoded);
         resolveOffset(batch.lastOffset());
