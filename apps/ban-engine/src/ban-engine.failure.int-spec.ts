@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { Topic, type VerdictRecord } from '#warden/contracts';
+import { Topic, type BanDecisionRecord, type VerdictRecord } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
 import { waitFor } from '../../../test/harness/wait-for.js';
 import { BAN_ENGINE_GROUP } from './attempts/login-attempts.consumer.js';
 import { banEngineApp } from './ban-engine.app.js';
+import { AnnounceBanHandler } from './bans/ban-step.handlers.js';
 
 /** A batch whose work fails is not committed: it comes again, and is decided once it can be. */
 describe('ban engine when its work fails', () => {
@@ -45,20 +46,27 @@ describe('ban engine when its work fails', () => {
     return Number(/^warden_engine_batch_failures_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
   };
 
+  const send = async (attempts: ReadonlyArray<{ id: string; ip: string; account?: string }>) => {
+    const at = new Date().toISOString();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: prefix + Topic.loginAttempts,
+      messages: attempts.map((attempt) => ({
+        key: attempt.ip,
+        value: JSON.stringify({ schemaVersion: 1, occurredAt: at, receivedAt: at, outcome: 'failure', ...attempt }),
+      })),
+    });
+    await producer.disconnect();
+  };
+
   it('leaves the offset uncommitted and retries until the database is back', async () => {
     const verdicts = await new TopicReader<VerdictRecord>(prefix + Topic.verdicts).start();
     try {
       // Break the engine's writes: the table it stores state in is gone.
       await db.query('ALTER TABLE subject_states RENAME TO subject_states_away');
       const id = randomUUID();
-      const at = new Date().toISOString();
-      const producer = kafka.producer();
-      await producer.connect();
-      await producer.send({
-        topic: prefix + Topic.loginAttempts,
-        messages: [{ key: '192.0.2.9', value: JSON.stringify({ schemaVersion: 1, id, occurredAt: at, receivedAt: at, outcome: 'failure', ip: '192.0.2.9' }) }],
-      });
-      await producer.disconnect();
+      await send([{ id, ip: '192.0.2.9' }]);
 
       await waitFor('two failed tries', async () => ((await failures()) >= 2 ? true : undefined), 60_000, 200);
       expect(await committedOffset()).toBeLessThan(1);
@@ -72,6 +80,36 @@ describe('ban engine when its work fails', () => {
       expect(verdicts.values.filter((verdict) => verdict.attemptId === id)).toHaveLength(1);
     } finally {
       await verdicts.stop();
+    }
+  });
+
+  it('leaves the offset uncommitted and retries when a step of the bans saga fails', async () => {
+    const decisions = await new TopicReader<BanDecisionRecord>(prefix + Topic.banDecisions).start();
+    const handler = engine.app.get(AnnounceBanHandler);
+    const announce = handler.execute.bind(handler);
+    const before = { offset: await committedOffset(), failures: await failures() };
+    let failing = true;
+    handler.execute = async (command) => {
+      if (failing) throw new Error('announcing failed (injected by the test)');
+      return announce(command);
+    };
+    try {
+      // Five failures of one account from one IP: the fifth bans account-ip (DESIGN §7).
+      await send(Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.10', account: 'mallory' })));
+      await waitFor('two failed tries', async () => ((await failures()) >= before.failures + 2 ? true : undefined), 60_000, 200);
+      expect(await committedOffset()).toBe(before.offset);
+      const banned = await db.query("SELECT 1 FROM bans WHERE subject = 'account-ip:mallory|192.0.2.10'");
+      expect(banned.rows).toEqual([]); // rolled back with the rest of the batch
+
+      failing = false;
+      await waitFor('the committed offset', async () => ((await committedOffset()) === before.offset + 5 ? true : undefined), 60_000);
+      const ban = await db.query("SELECT level FROM bans WHERE subject = 'account-ip:mallory|192.0.2.10'");
+      expect(ban.rows).toEqual([{ level: 1 }]);
+      const published = decisions.values.filter((decision) => decision.subject === 'account-ip:mallory|192.0.2.10');
+      expect(published.map((decision) => decision.level)).toEqual([1]);
+    } finally {
+      handler.execute = announce;
+      await decisions.stop();
     }
   });
 });

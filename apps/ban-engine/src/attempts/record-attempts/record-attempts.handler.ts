@@ -1,35 +1,35 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { decide, subjectKeysOf, type SubjectState } from '#warden/ban-policy';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { Topic, type VerdictRecord } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
 import { Database, inBanEngineTransaction } from '#warden/persistence';
+import { BanBatch } from '../../bans/ban-batch.js';
+import { ThresholdCrossedEvent } from '../../bans/ban.events.js';
+import { pairBansWithIncidents } from '../../bans/decided-bans.js';
 import { policyAttempt } from '../../decisions/policy-attempt.js';
 import { subjectStateRow } from '../../decisions/subject-state-row.js';
-import {
-  banDecisionRecord,
-  banEventRow,
-  banRow,
-  incidentRecord,
-  unbannedVerdictRecord,
-  verdictRecord,
-} from '../../decisions/wire-records.js';
+import { incidentRecord, unbannedVerdictRecord, verdictRecord } from '../../decisions/wire-records.js';
 import { RecordAttemptsCommand, type RecordAttemptsResult } from './record-attempts.command.js';
 
 /**
  * Decides one batch: stores its attempts (each once), locks and loads the state of the subjects
- * the new ones touch, runs the ban policy, stores state, bans and history, and publishes the ban
- * decisions, incidents and one verdict per attempt — all before the transaction commits, while the
- * subjects are locked, so decisions on a subject reach Kafka in the order they were made. A
- * failure anywhere rolls the batch back and reaches the consumer, which does not commit its
- * offsets: the batch comes again, and since the policy is deterministic it decides the same.
+ * the new ones touch, runs the ban policy and stores the new state. Each ban the policy decided
+ * goes through the bans saga (threshold crossed → impose or escalate → announce), whose steps add
+ * their rows and records to the batch; once all are done, bans, history and verdicts are stored
+ * and the decisions, incidents and one verdict per attempt published — all before the transaction
+ * commits, while the subjects are locked, so decisions on a subject reach Kafka in the order they
+ * were made. A failure anywhere, the saga's steps included, rolls the batch back and reaches the
+ * consumer, which does not commit its offsets: the batch comes again, and the deterministic policy
+ * decides the same.
  */
 @CommandHandler(RecordAttemptsCommand)
 export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsCommand> {
   constructor(
     @Inject(Database) private readonly database: Database,
     @Inject(MessageBus) private readonly bus: MessageBus,
+    @Inject(EventBus) private readonly events: EventBus,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
@@ -46,22 +46,28 @@ export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsComm
 
       const states = (await tx.lockAndLoad(subjectKeysOf(fresh, policy))) as Map<string, SubjectState>;
       const outcome = decide(states, fresh, policy);
+      const { bans, otherIncidents } = pairBansWithIncidents(outcome.decisions, outcome.incidents);
+
+      const batch = new BanBatch();
+      batch.expect(bans.length);
+      this.events.publishAll(bans.map(({ decision, incident }) => new ThresholdCrossedEvent(decision, incident, batch)));
+      await batch.settled();
 
       const verdicts = outcome.verdicts.map(verdictRecord);
       await tx.saveStates([...outcome.state].map(([subject, state]) => subjectStateRow(subject, state, policy)));
-      await tx.saveBans(outcome.decisions.map(banRow));
-      await tx.saveBanEvents(outcome.decisions.map(banEventRow));
+      await tx.saveBans(batch.bans);
+      await tx.saveBanEvents(batch.banEvents);
       await tx.saveVerdicts(verdicts.filter((verdict) => verdict.banned).map((verdict) => ({ attemptId: verdict.attemptId, verdict })));
 
       const repeatedVerdicts = repeats.map((id) => earlierVerdicts.get(id) ?? unbannedVerdictRecord(id));
       await this.bus.publishMany([
-        {
-          topic: Topic.banDecisions,
-          records: outcome.decisions.map((decision) => ({ key: decision.subject, value: JSON.stringify(banDecisionRecord(decision)) })),
-        },
+        { topic: Topic.banDecisions, records: batch.decisionRecords },
         {
           topic: Topic.incidents,
-          records: outcome.incidents.map((incident) => ({ key: incident.subject, value: JSON.stringify(incidentRecord(incident)) })),
+          records: [
+            ...batch.incidentRecords,
+            ...otherIncidents.map((incident) => ({ key: incident.subject, value: JSON.stringify(incidentRecord(incident)) })),
+          ],
         },
         {
           topic: Topic.verdicts,
