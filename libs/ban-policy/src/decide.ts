@@ -163,7 +163,9 @@ class BatchRun {
       // An attempt counted by the rule that banned the subject has been acted on (escalated, or
       // absorbed by a fixed ban): it does not also start the count toward the next ban.
       if (actedOn && rule === banRule) continue;
-      if (!ruleCounts(rule, attempt) && rule.kind !== 'failures-in-a-row') continue;
+      // A success counts for no rule; it only ends a row of failures, and where no row was
+      // started there is nothing to end, nor a state to write (most logins are successes).
+      if (!ruleCounts(rule, attempt) && (rule.kind !== 'failures-in-a-row' || slot.state?.rules?.[rule.name] === undefined)) continue;
       const state = this.writable(slot);
       const rules = (state.rules ??= {});
       const counter = (rules[rule.name] ??= { t: [], ids: [] });

@@ -75,6 +75,15 @@ describe('what each rule counts', () => {
     ]);
   });
 
+  it('failures in a row: a success with no failure before it keeps no state for the row', () => {
+    const attempt = attemptFactory();
+    const success = attempt({ account: 'alice', ip: '203.0.113.7', at: T0, outcome: 'success' });
+    const { state } = decide({}, [success], DEFAULT_POLICY);
+    expect([...state.keys()]).toEqual(['ip:203.0.113.7']); // ip-total counts it; nothing else changes
+    const afterFailure = decide({}, [{ ...success, id: 'f', outcome: 'failure', occurredAt: T0 - 1_000, receivedAt: T0 - 1_000 }, success], DEFAULT_POLICY);
+    expect(afterFailure.state.get('account-ip:alice|203.0.113.7')?.rules?.['account-ip-failures']).toMatchObject({ t: [], reset: T0 });
+  });
+
   it('failures: successes of the same IP do not count toward ip-failures', () => {
     const attempt = attemptFactory();
     const attempts = spread(38, T0, T0 + 5 * MIN).map((at, i) => attempt({ at, ip: '198.51.100.1', outcome: i % 2 ? 'success' : 'failure' }));
