@@ -15,10 +15,10 @@ import { RecordAttemptsCommand, type RecordAttemptsResult } from './record-attem
 
 /**
  * Decides one batch: stores its attempts (each once), locks and loads the state of the subjects
- * the new ones touch, runs the ban policy and stores the new state. Each ban the policy decided
- * goes through the bans saga (threshold crossed → impose or escalate → announce), whose steps add
- * their rows and records to the batch; once all are done, bans, history and verdicts are stored
- * and the decisions, incidents and one verdict per attempt published — all before the transaction
+ * the new ones touch, and runs the ban policy. Each ban the policy decided goes through the bans
+ * saga (threshold crossed → impose or escalate → announce), whose steps add their rows and records
+ * to the batch; once all are done, the new state, bans, history and verdicts are stored while the
+ * decisions, incidents and one verdict per attempt are published — all before the transaction
  * commits, while the subjects are locked, so decisions on a subject reach Kafka in the order they
  * were made. A failure anywhere, the saga's steps included, rolls the batch back and reaches the
  * consumer, which does not commit its offsets: the batch comes again, and the deterministic policy
@@ -54,30 +54,37 @@ export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsComm
       await batch.settled();
 
       const verdicts = outcome.verdicts.map(verdictRecord);
-      await tx.saveStates([...outcome.state].map(([subject, state]) => subjectStateRow(subject, state, policy)));
-      await tx.saveBans(batch.bans);
-      await tx.saveBanEvents(batch.banEvents);
-      await tx.saveVerdicts(verdicts.filter((verdict) => verdict.banned).map((verdict) => ({ attemptId: verdict.attemptId, verdict })));
-
       const repeatedVerdicts = repeats.map((id) => earlierVerdicts.get(id) ?? unbannedVerdictRecord(id));
-      await this.bus.publishMany([
-        { topic: Topic.banDecisions, records: batch.decisionRecords },
-        {
-          topic: Topic.incidents,
-          records: [
-            ...batch.incidentRecords,
-            ...otherIncidents.map((incident) => ({ key: incident.subject, value: JSON.stringify(incidentRecord(incident)) })),
-          ],
-        },
-        {
-          topic: Topic.verdicts,
-          records: [...verdicts, ...repeatedVerdicts].map((verdict) => ({
-            key: verdict.attemptId,
-            value: JSON.stringify(verdict),
-          })),
-        },
+      // Kafka and Postgres work at the same time; both are done before COMMIT releases the locks.
+      await allDone([
+        this.bus.publishMany([
+          { topic: Topic.banDecisions, records: batch.decisionRecords },
+          {
+            topic: Topic.incidents,
+            records: [
+              ...batch.incidentRecords,
+              ...otherIncidents.map((incident) => ({ key: incident.subject, value: JSON.stringify(incidentRecord(incident)) })),
+            ],
+          },
+          {
+            topic: Topic.verdicts,
+            records: [...verdicts, ...repeatedVerdicts].map((verdict) => ({ key: verdict.attemptId, value: JSON.stringify(verdict) })),
+          },
+        ]),
+        (async () => {
+          await tx.saveStates([...outcome.state].map(([subject, state]) => subjectStateRow(subject, state, policy)));
+          await tx.saveBans(batch.bans);
+          await tx.saveBanEvents(batch.banEvents);
+          await tx.saveVerdicts(verdicts.filter((verdict) => verdict.banned).map((verdict) => ({ attemptId: verdict.attemptId, verdict })));
+        })(),
       ]);
       return { decided: fresh.length, repeated: repeats.length, banChanges: outcome.decisions.length };
     });
   }
+}
+
+/** Waits for every piece of work to end (none is left running into a rollback), then throws the first failure. */
+async function allDone(work: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
 }
