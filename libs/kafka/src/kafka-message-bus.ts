@@ -122,7 +122,7 @@ export class KafkaMessageBus extends MessageBus {
     await consumer.run({
       // Offsets are resolved by hand, and only after the handler's work is durable.
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: subscription.concurrency ?? 1,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const { decoded, rejections } = sortBatch(

@@ -33,6 +33,8 @@ export interface BatchSubscription<T> {
   readonly handle: (records: ReadonlyArray<ConsumedRecord<T>>) => Promise<void>;
   /** Read the topic from its start when the group has no committed offset (default true). */
   readonly fromBeginning?: boolean;
+  /** How many partitions' batches may be handled at once (default 1); each partition stays in order. */
+  readonly concurrency?: number;
 }
 
 export interface Consumer {

@@ -57,6 +57,8 @@ export class BanEngineTransaction {
         ${column('outcome')}::varchar[], ${column('ip')}::varchar[], ${column('account')}::varchar[],
         ${column('credentialFingerprint')}::varchar[], ${column('endpoint')}::varchar[], ${column('tenant')}::varchar[],
         ${column('userAgent')}::varchar[])
+      -- Rows in one order: two batches inserting the same ids wait for each other, never deadlock.
+      ORDER BY 1
       ON CONFLICT (id) DO NOTHING
       RETURNING id`;
     return new Set(rows.map((row) => row.id));

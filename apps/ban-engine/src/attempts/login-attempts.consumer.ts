@@ -8,6 +8,12 @@ import { RecordAttemptsCommand } from './record-attempts/record-attempts.command
 
 export const BAN_ENGINE_GROUP = 'warden-ban-engine';
 
+/**
+ * Partitions whose batches one engine handles at once. Subject locks serialize the batches'
+ * decisions, but one batch's attempts are stored and its policy run while another holds them.
+ */
+const PARTITIONS_AT_ONCE = 2;
+
 /** Reads an `auth.login-attempts` value; anything else throws, and the record goes to the DLQ. */
 export function decodeLoginAttempt(value: Buffer): LoginAttemptEvent {
   let json: unknown;
@@ -60,6 +66,7 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
       topic: Topic.loginAttempts,
       groupId: BAN_ENGINE_GROUP,
       decode: decodeLoginAttempt,
+      concurrency: PARTITIONS_AT_ONCE,
       handle: async (records) => {
         const result = await this.commands
           .execute(new RecordAttemptsCommand(records.map((record) => record.value)))
