@@ -1,34 +1,49 @@
+import { z } from 'zod';
+
 /** Version of the `auth.incidents` record. */
 export const INCIDENT_SCHEMA_VERSION = 1;
 
-export type IncidentType =
-  | 'ban_imposed'
-  | 'ban_escalated'
-  | 'ban_lifted'
-  | 'ban_expired'
-  | 'manual_ban'
-  | 'manual_unban'
-  | 'allowlist_hit'
-  | 'attempt_rejected';
+export const INCIDENT_TYPES = [
+  'ban_imposed',
+  'ban_escalated',
+  'ban_lifted',
+  'ban_expired',
+  'manual_ban',
+  'manual_unban',
+  'allowlist_hit',
+  'attempt_rejected',
+] as const;
 
-/** Value of an `auth.incidents` record, keyed by subject (DESIGN §6). */
-export interface IncidentRecord {
-  readonly schemaVersion: typeof INCIDENT_SCHEMA_VERSION;
-  /** Deterministic: the same decision replayed gives the same id, so consumers can deduplicate. */
-  readonly id: string;
-  readonly type: IncidentType;
-  readonly severity: 'low' | 'medium' | 'high';
-  readonly subject: string;
-  readonly rule: string | null;
-  readonly level: number | null;
-  /** ISO-8601, or null where no ban has an end. */
-  readonly until: string | null;
-  readonly attemptIds: readonly string[];
-  /** `policy` for the engine's own decisions, else the API key name of the admin. */
-  readonly actor: string;
-  readonly reason: string | null;
-  readonly at: string;
-  /** The rule runs in simulate mode: nobody was banned. */
-  readonly simulated: boolean;
-  readonly policyVersion: string | null;
-}
+export const incidentTypeSchema = z.enum(INCIDENT_TYPES);
+export type IncidentType = z.infer<typeof incidentTypeSchema>;
+
+export const INCIDENT_SEVERITIES = ['low', 'medium', 'high'] as const;
+
+/**
+ * Value of an `auth.incidents` record, keyed by subject (DESIGN §6). Fields a later version adds
+ * are ignored by readers of this one, so producers can move first.
+ */
+export const incidentRecordSchema = z
+  .object({
+    schemaVersion: z.literal(INCIDENT_SCHEMA_VERSION),
+    /** Deterministic: the same decision replayed gives the same id, so consumers can deduplicate. */
+    id: z.uuid(),
+    type: incidentTypeSchema,
+    severity: z.enum(INCIDENT_SEVERITIES),
+    subject: z.string().min(1).max(1024),
+    rule: z.string().max(128).nullable(),
+    level: z.number().int().nullable(),
+    /** ISO-8601, or null where no ban has an end. */
+    until: z.iso.datetime({ offset: true }).nullable(),
+    attemptIds: z.array(z.uuid()).readonly(),
+    /** `policy` for the engine's own decisions, else the API key name of the admin. */
+    actor: z.string().min(1).max(256),
+    reason: z.string().nullable(),
+    at: z.iso.datetime({ offset: true }),
+    /** The rule runs in simulate mode: nobody was banned. */
+    simulated: z.boolean(),
+    policyVersion: z.string().max(64).nullable(),
+  })
+  .readonly();
+
+export type IncidentRecord = z.infer<typeof incidentRecordSchema>;

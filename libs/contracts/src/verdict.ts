@@ -1,27 +1,36 @@
+import { z } from 'zod';
+
 /** Version of the `auth.verdicts` record. */
 export const VERDICT_SCHEMA_VERSION = 1;
 
 /** A ban item (DESIGN §5) as the wire carries it. */
-export interface BanItemRecord {
-  readonly subject: string;
-  readonly scope: string;
-  readonly rule: string;
-  readonly level: number;
-  /** ISO-8601. */
-  readonly until: string;
-  /** Whole seconds, rounded up. */
-  readonly retryAfter: number;
-  readonly visible: boolean;
-}
+export const banItemRecordSchema = z
+  .object({
+    subject: z.string(),
+    scope: z.string(),
+    rule: z.string(),
+    level: z.number().int(),
+    until: z.iso.datetime({ offset: true }),
+    /** Whole seconds, rounded up. */
+    retryAfter: z.number().int().nonnegative(),
+    visible: z.boolean(),
+  })
+  .readonly();
+
+export type BanItemRecord = z.infer<typeof banItemRecordSchema>;
 
 /** Value of an `auth.verdicts` record, keyed by attempt id: how the engine decided one attempt. */
-export interface VerdictRecord {
-  readonly schemaVersion: typeof VERDICT_SCHEMA_VERSION;
-  readonly attemptId: string;
-  readonly banned: boolean;
-  readonly retryAfter: number;
-  readonly until: string | null;
-  readonly bans: readonly BanItemRecord[];
-  readonly trigger: boolean;
-  readonly gatewayStatus: 429 | 401 | null;
-}
+export const verdictRecordSchema = z
+  .object({
+    schemaVersion: z.literal(VERDICT_SCHEMA_VERSION),
+    attemptId: z.uuid(),
+    banned: z.boolean(),
+    retryAfter: z.number().int().nonnegative(),
+    until: z.iso.datetime({ offset: true }).nullable(),
+    bans: z.array(banItemRecordSchema).readonly(),
+    trigger: z.boolean(),
+    gatewayStatus: z.union([z.literal(429), z.literal(401), z.null()]),
+  })
+  .readonly();
+
+export type VerdictRecord = z.infer<typeof verdictRecordSchema>;

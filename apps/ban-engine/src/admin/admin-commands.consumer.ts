@@ -2,17 +2,18 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { CommandBus } from '@nestjs/cqrs';
 import { scopeOfSubject } from '#warden/ban-policy';
 import { adminCommandSchema, Topic, type AdminCommandRecord } from '#warden/contracts';
-import { MessageBus, type Consumer } from '#warden/kafka';
+import { jsonRecordDecoder, MessageBus, type Consumer } from '#warden/kafka';
 import { ApplyAdminCommandCommand } from './apply-admin-command/apply-admin-command.command.js';
 
 export const ADMIN_GROUP = 'warden-ban-engine-admin';
 
+const decodeAdminCommandJson = jsonRecordDecoder(adminCommandSchema, 'an admin command');
+
 /** Reads an `auth.admin-commands` value; anything else throws, and the record goes to the DLQ. */
 export function decodeAdminCommand(value: Buffer): AdminCommandRecord {
-  const parsed = adminCommandSchema.safeParse(JSON.parse(value.toString('utf8')));
-  if (!parsed.success) throw new Error(`not an admin command: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  if (scopeOfSubject(parsed.data.subject) === null) throw new Error(`not an admin command: subject: ${parsed.data.subject} names no known scope`);
-  return parsed.data;
+  const command = decodeAdminCommandJson(value);
+  if (scopeOfSubject(command.subject) === null) throw new Error(`not an admin command: subject: ${command.subject} names no known scope`);
+  return command;
 }
 
 /** Feeds `auth.admin-commands` to the engine, in order per subject, each command awaited. */

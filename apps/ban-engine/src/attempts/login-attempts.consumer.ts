@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Counter, Registry } from 'prom-client';
-import { loginAttemptEventSchema, Topic, type LoginAttemptEvent } from '#warden/contracts';
+import { loginAttemptEventSchema, Topic } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/http-kit';
-import { MessageBus, type Consumer } from '#warden/kafka';
+import { jsonRecordDecoder, MessageBus, type Consumer } from '#warden/kafka';
 import { RecordAttemptsCommand } from './record-attempts/record-attempts.command.js';
 
 export const BAN_ENGINE_GROUP = 'warden-ban-engine';
@@ -15,20 +15,7 @@ export const BAN_ENGINE_GROUP = 'warden-ban-engine';
 const PARTITIONS_AT_ONCE = 2;
 
 /** Reads an `auth.login-attempts` value; anything else throws, and the record goes to the DLQ. */
-export function decodeLoginAttempt(value: Buffer): LoginAttemptEvent {
-  let json: unknown;
-  try {
-    json = JSON.parse(value.toString('utf8'));
-  } catch {
-    throw new Error('the value is not JSON');
-  }
-  const parsed = loginAttemptEventSchema.safeParse(json);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);
-    throw new Error(`not a login attempt: ${fields.join('; ')}`);
-  }
-  return parsed.data;
-}
+export const decodeLoginAttempt = jsonRecordDecoder(loginAttemptEventSchema, 'a login attempt');
 
 /**
  * Feeds `auth.login-attempts` to the engine one Kafka batch at a time. The command is awaited, so

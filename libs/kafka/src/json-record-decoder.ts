@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+
+/**
+ * The `decode` of a subscription to a topic of JSON records: the value parsed and checked against
+ * `schema`. What does not fit throws an error naming each bad field ("not <what>: id: …; ip: …"),
+ * and the bus sends the record to the DLQ.
+ */
+export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string): (value: Buffer) => z.infer<S> {
+  return (value) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(value.toString('utf8'));
+    } catch {
+      throw new Error('the value is not JSON');
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);
+      throw new Error(`not ${what}: ${fields.join('; ')}`);
+    }
+    return parsed.data;
+  };
+}
