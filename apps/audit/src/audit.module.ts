@@ -1,8 +1,40 @@
 import { Module } from '@nestjs/common';
+import { ApiDocsModule } from '#warden/api-docs';
+import { AuditLogRepository } from './audit-log/audit-log.repository.js';
+import { ExplainBanHttpController } from './explain/explain-ban.http.controller.js';
+import { ExplainBanService } from './explain/explain-ban.service.js';
+import { ExportIncidentsHttpController } from './export/export-incidents.http.controller.js';
+import { ExportIncidentsService } from './export/export-incidents.service.js';
+import { SearchIncidentsHttpController } from './incidents/search-incidents.http.controller.js';
+import { SearchIncidentsService } from './incidents/search-incidents.service.js';
+import { ManualBansHttpController } from './manual-bans/manual-bans.http.controller.js';
+import { ManualBansService } from './manual-bans/manual-bans.service.js';
+import { IncidentsConsumer } from './record-incidents/incidents.consumer.js';
+import { VerifyAuditLogHttpController } from './verify/verify-audit-log.http.controller.js';
+import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
 
 /**
- * The security team's half: the incident consumer and its HTTP API arrive with the audit issue;
- * for now the app runs with its health and metrics endpoints on Kafka and Postgres.
+ * The security team's half: the incident consumer that keeps the hash-chained audit log, and its
+ * HTTP API (search, export, verify, explain, manual bans). Needs MessagingModule,
+ * PersistenceModule and the HttpKitModule; self-contained otherwise, so `warden` imports it too.
  */
-@Module({})
+@Module({
+  imports: [ApiDocsModule],
+  controllers: [
+    SearchIncidentsHttpController,
+    ExportIncidentsHttpController,
+    VerifyAuditLogHttpController,
+    ExplainBanHttpController,
+    ManualBansHttpController,
+  ],
+  providers: [
+    AuditLogRepository,
+    IncidentsConsumer,
+    SearchIncidentsService,
+    ExportIncidentsService,
+    VerifyAuditLogService,
+    ExplainBanService,
+    ManualBansService,
+  ],
+})
 export class AuditModule {}

@@ -9,19 +9,14 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
-import { loadConfig } from '#warden/config';
-import { TOPIC_SPECS, Topic, type LoginAttemptEvent } from '#warden/contracts';
+import { Topic, type LoginAttemptEvent } from '#warden/contracts';
 import { createApp } from '#warden/http-kit';
 import { KafkaMessageBus } from '#warden/kafka';
 import { BanEngineTransaction } from '#warden/persistence';
-import { startBroker, type RunningBroker } from '../../../scripts/kafka-broker.js';
-import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
+import { benchConfig, produceAll, say, timeRowsUntil, withBenchRig, type BenchRig } from '../../../test/harness/bench-rig.js';
 import { banEngineApp } from '../src/ban-engine.app.js';
 
 const TOTAL = Number(process.env.BENCH_ATTEMPTS ?? 200_000);
-const PARTITIONS = 6;
-const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function attempts(now: number): LoginAttemptEvent[] {
   const list: LoginAttemptEvent[] = [];
@@ -97,67 +92,31 @@ async function timeNoopConsumer(kafka: Kafka, topic: string): Promise<number> {
   return (TOTAL / (last - first)) * 1000;
 }
 
-async function timeEngine(prefix: string, databaseUrl: string, brokers: string): Promise<number> {
-  const config = loadConfig({
-    ...process.env,
-    KAFKA_BROKERS: brokers,
-    DATABASE_URL: databaseUrl,
-    WARDEN_TOPIC_PREFIX: prefix,
-    WARDEN_TOPIC_PARTITIONS: String(PARTITIONS),
-    WARDEN_API_KEYS: 'bench:bench-key-0001:*',
-    WARDEN_LOG_LEVEL: 'error',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  });
-  const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+async function timeEngine(rig: BenchRig): Promise<number> {
   timeSteps(BanEngineTransaction.prototype, ['storeAttempts', 'storedVerdicts', 'lockAndLoad', 'saveStates', 'saveBans', 'saveBanEvents', 'saveVerdicts']);
   timeSteps(KafkaMessageBus.prototype, ['publishMany']);
-  const app = await createApp(banEngineApp, config);
+  const app = await createApp(banEngineApp, benchConfig(rig));
   await app.listen(0, '127.0.0.1');
-  let first = 0;
-  let count = 0;
-  while (count < TOTAL) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    count = (await db.query('SELECT count(*)::int AS n FROM login_attempts')).rows[0].n;
-    if (count > 0 && first === 0) first = performance.now();
-    process.stdout.write(`\r  engine: ${count.toLocaleString('en')} / ${TOTAL.toLocaleString('en')} attempts decided`);
-  }
-  const last = performance.now();
-  process.stdout.write('\n');
-  const bans = (await db.query("SELECT count(*)::int AS n FROM bans WHERE status = 'active'")).rows[0].n;
+  const started = performance.now();
+  const rate = await timeRowsUntil(rig, 'login_attempts', TOTAL, 'engine: attempts decided');
+  const wallMs = performance.now() - started;
+  const bans = (await rig.pool.query("SELECT count(*)::int AS n FROM bans WHERE status = 'active'")).rows[0].n;
   say(`  engine: ${bans} active bans`);
   const steps = [...stepMs].sort((a, b) => b[1] - a[1]);
   const measured = steps.reduce((sum, [, ms]) => sum + ms, 0);
-  say(`  where the engine's I/O time went (${(measured / 1000).toFixed(1)} s of ${((last - first) / 1000).toFixed(1)} s; the policy runs between these steps):`);
+  say(`  where the engine's I/O time went (${(measured / 1000).toFixed(1)} s in ${(wallMs / 1000).toFixed(1)} s; publishing overlaps the writes, and the policy runs between these steps):`);
   for (const [name, ms] of steps) say(`    ${name.padEnd(16)} ${(ms / 1000).toFixed(2)} s  ${((ms / measured) * 100).toFixed(0)}%`);
   await app.close();
-  await db.end();
-  return (TOTAL / (last - first)) * 1000;
+  return rate;
 }
 
-let broker: RunningBroker | undefined;
-let databaseUrl: string | undefined;
-try {
-  const brokers = process.env.KAFKA_BROKERS ?? (broker = await startBroker(say)).brokers;
-  databaseUrl = await createDatabase('warden_bench');
-  const prefix = `bench-${randomBytes(3).toString('hex')}.`;
-  const bus = new KafkaMessageBus({ brokers: brokers.split(','), clientId: 'bench', topicPrefix: prefix, partitions: PARTITIONS });
-  await bus.ensureTopics(TOPIC_SPECS);
+await withBenchRig(async (rig) => {
   const list = attempts(Date.now());
-  const started = performance.now();
-  for (let start = 0; start < list.length; start += 5_000) {
-    await bus.publish(Topic.loginAttempts, list.slice(start, start + 5_000).map((attempt) => ({ key: attempt.ip, value: JSON.stringify(attempt) })));
-    process.stdout.write(`\r  produced ${Math.min(start + 5_000, list.length).toLocaleString('en')} / ${list.length.toLocaleString('en')}`);
-  }
-  say(`\n  produce: ${((list.length / (performance.now() - started)) * 1000).toFixed(0)} attempts/s`);
-  await bus.close();
-
-  const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
-  const noop = await timeNoopConsumer(kafka, prefix + Topic.loginAttempts);
+  const produced = await produceAll(rig, Topic.loginAttempts, list.map((attempt) => ({ key: attempt.ip, value: JSON.stringify(attempt) })), 'attempts');
+  say(`  produce: ${produced.toFixed(0)} attempts/s`);
+  const kafka = new Kafka({ brokers: rig.brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
+  const noop = await timeNoopConsumer(kafka, rig.prefix + Topic.loginAttempts);
   say(`  no-op kafkajs eachBatch consumer: ${noop.toFixed(0)} attempts/s`);
-  const engine = await timeEngine(prefix, databaseUrl, brokers);
+  const engine = await timeEngine(rig);
   say(`ban engine: ${engine.toFixed(0)} attempts/s; no-op consumer: ${noop.toFixed(0)} attempts/s; ratio ${((engine / noop) * 100).toFixed(1)}%`);
-} finally {
-  if (databaseUrl) await dropDatabase(databaseUrl);
-  await broker?.stop();
-}
+});

@@ -1,0 +1,18 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { incidentExportQuerySchema } from '#warden/contracts';
+import { RequireScope } from '#warden/http-kit';
+import { parseInput } from '../http/parse-input.js';
+import { ExportIncidentsService } from './export-incidents.service.js';
+
+@Controller('v1/incidents/export')
+export class ExportIncidentsHttpController {
+  constructor(@Inject(ExportIncidentsService) private readonly service: ExportIncidentsService) {}
+
+  @Get()
+  @RequireScope('audit:read')
+  export(@Query() query: unknown, @Res() reply: FastifyReply): FastifyReply {
+    const { contentType, fileName, body } = this.service.export(parseInput(incidentExportQuerySchema, query, 'query'));
+    return reply.type(contentType).header('Content-Disposition', `attachment; filename="${fileName}"`).send(body);
+  }
+}

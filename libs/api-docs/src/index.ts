@@ -1,0 +1,2 @@
+export * from './api-docs.module.js';
+export * from './openapi-document.js';

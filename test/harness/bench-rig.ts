@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type WardenConfig } from '#warden/config';
+import { TOPIC_SPECS } from '#warden/contracts';
+import { KafkaMessageBus, type OutgoingRecord } from '#warden/kafka';
+import { startBroker, type RunningBroker } from '../../scripts/kafka-broker.js';
+import { createDatabase, dropDatabase } from './postgres.js';
+
+/** What `npm run bench:*` share: where they run, and how they feed and watch an app. */
+
+export const BENCH_PARTITIONS = 6;
+export const BENCH_API_KEY = 'bench-key-0001';
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+export const progress = (line: string) => process.stdout.write(`\r  ${line}`);
+export const perSecond = (count: number, ms: number) => (count / ms) * 1_000;
+
+export interface BenchRig {
+  readonly brokers: string;
+  readonly databaseUrl: string;
+  /** Fresh topics and consumer groups for this run. */
+  readonly prefix: string;
+  /** One connection to the bench's database. */
+  readonly pool: pg.Pool;
+}
+
+/**
+ * Runs a benchmark on Kafka (KAFKA_BROKERS, else a broker started from Maven Central) and a
+ * database created on DATABASE_URL's server (or 127.0.0.1:5432), and removes both afterwards.
+ */
+export async function withBenchRig(run: (rig: BenchRig) => Promise<void>): Promise<void> {
+  let broker: RunningBroker | undefined;
+  let databaseUrl: string | undefined;
+  let pool: pg.Pool | undefined;
+  try {
+    const brokers = process.env.KAFKA_BROKERS ?? (broker = await startBroker(say)).brokers;
+    databaseUrl = await createDatabase('warden_bench');
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    await run({ brokers, databaseUrl, prefix: `bench-${randomBytes(3).toString('hex')}.`, pool });
+  } finally {
+    await pool?.end();
+    if (databaseUrl) await dropDatabase(databaseUrl);
+    await broker?.stop();
+  }
+}
+
+/** Creates Warden's topics and produces `records` to `topic` in chunks, with a progress line; returns records/s. */
+export async function produceAll(rig: BenchRig, topic: string, records: readonly OutgoingRecord[], noun: string): Promise<number> {
+  const bus = new KafkaMessageBus({ brokers: rig.brokers.split(','), clientId: 'bench', topicPrefix: rig.prefix, partitions: BENCH_PARTITIONS });
+  try {
+    await bus.ensureTopics(TOPIC_SPECS);
+    const started = performance.now();
+    for (let start = 0; start < records.length; start += 5_000) {
+      await bus.publish(topic, records.slice(start, start + 5_000));
+      progress(`produced ${Math.min(start + 5_000, records.length).toLocaleString('en')} / ${records.length.toLocaleString('en')} ${noun}`);
+    }
+    process.stdout.write('\n');
+    return perSecond(records.length, performance.now() - started);
+  } finally {
+    await bus.close();
+  }
+}
+
+/** The config of an app under benchmark: the rig's Kafka and database, quiet logs, any free port. */
+export function benchConfig(rig: BenchRig): WardenConfig {
+  return loadConfig({
+    ...process.env,
+    KAFKA_BROKERS: rig.brokers,
+    DATABASE_URL: rig.databaseUrl,
+    WARDEN_TOPIC_PREFIX: rig.prefix,
+    WARDEN_TOPIC_PARTITIONS: String(BENCH_PARTITIONS),
+    WARDEN_API_KEYS: `bench:${BENCH_API_KEY}:*`,
+    WARDEN_LOG_LEVEL: 'error',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+}
+
+/**
+ * Polls `SELECT count(*) FROM <table>` until it reaches `total`, with a progress line, and returns
+ * rows/s from the first row seen to the last.
+ */
+export async function timeRowsUntil(rig: BenchRig, table: string, total: number, what: string): Promise<number> {
+  let first = 0;
+  let count = 0;
+  while (count < total) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    count = (await rig.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    if (count > 0 && first === 0) first = performance.now();
+    progress(`${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')}`);
+  }
+  process.stdout.write('\n');
+  return perSecond(total, performance.now() - first);
+}
