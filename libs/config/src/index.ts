@@ -1,3 +1,4 @@
 export * from './api-keys.js';
 export * from './warden-config.js';
 export * from './policy-file.js';
+export * from './trusted-proxies.js';

@@ -16,7 +16,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', kafka: undefined, topicPrefix: '', databaseUrl: undefined });
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', kafka: undefined, topicPrefix: '', databaseUrl: undefined, dataDir: '.warden' });
   });
 
   it('reads every variable it knows', () => {

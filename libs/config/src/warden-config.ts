@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Policy } from '#warden/ban-policy';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import { loadPolicyFile } from './policy-file.js';
+import { trustedProxiesSchema, type TrustedProxyNetwork } from './trusted-proxies.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -46,6 +47,9 @@ const environmentSchema = z.object({
     .string()
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .default([]),
+  WARDEN_VERDICT_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
+  WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
+  WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,10 +64,16 @@ export interface WardenConfig {
   readonly apiKeys: readonly ApiKey[] | undefined;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** Where the embedded mode keeps its PostgreSQL data and generated API key (WARDEN_DATA_DIR). */
+  readonly dataDir: string;
   /** How long attempt ids are kept to recognise a replayed or resent attempt. */
   readonly attemptRetentionMs: number;
   /** The ban policy (WARDEN_POLICY or the defaults) with WARDEN_ALLOWLIST added. */
   readonly policy: Policy;
+  /** How long `POST /v1/attempts?wait=verdict` waits for the engine's verdicts. */
+  readonly verdictTimeoutMs: number;
+  /** Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (WARDEN_TRUSTED_PROXIES). */
+  readonly trustedProxies: readonly TrustedProxyNetwork[];
 }
 
 export class ConfigError extends Error {
@@ -96,8 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     apiKeys: e.WARDEN_API_KEYS,
     maxBodyBytes: e.WARDEN_MAX_BODY_BYTES,
     logLevel: e.WARDEN_LOG_LEVEL,
+    dataDir: e.WARDEN_DATA_DIR,
     attemptRetentionMs: e.WARDEN_ATTEMPT_RETENTION_HOURS * 3_600_000,
     policy: policy.policy,
+    verdictTimeoutMs: e.WARDEN_VERDICT_TIMEOUT_MS,
+    trustedProxies: e.WARDEN_TRUSTED_PROXIES,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig, requireDistributedSettings, type WardenConfig } from '#warden/config';
+import { FastRoutes } from './fast-routes.js';
 import { createHttpApp, listen } from './http-app.js';
 import { HttpKitModule } from './http-kit.module.js';
 
@@ -18,11 +19,12 @@ class AppRootModule {}
 
 /** Builds an app from its definition on an already loaded config (tests use this directly). */
 export async function createApp(definition: AppDefinition, config: WardenConfig): Promise<NestFastifyApplication> {
+  const fastRoutes = new FastRoutes();
   const root: DynamicModule = {
     module: AppRootModule,
-    imports: [HttpKitModule.forRoot(definition.name, config), ...definition.imports],
+    imports: [HttpKitModule.forRoot(definition.name, config, fastRoutes), ...definition.imports],
   };
-  return createHttpApp(root, config);
+  return createHttpApp(root, config, fastRoutes);
 }
 
 /** `main.ts` of every app: validate the environment (stop naming the bad variable), build, listen. */

@@ -1,7 +1,12 @@
 import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createServer, type RequestListener } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import type { WardenConfig } from '#warden/config';
+import { FastRoutes } from './fast-routes.js';
+import { recordRoutes } from './known-routes.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -14,12 +19,19 @@ export function jsonLogger(level: string): ConsoleLogger {
 
 /**
  * Creates a Warden HTTP app on Fastify: JSON bodies only (anything else is a 415), the body limit
- * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM. Call `listen` on the result.
+ * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM, and the {@link FastRoutes}
+ * answered before Fastify. Call `listen` on the result.
  */
-export async function createHttpApp(module: unknown, config: WardenConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, logger: false });
+export async function createHttpApp(module: unknown, config: WardenConfig, fastRoutes = new FastRoutes()): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxBodyBytes,
+    logger: false,
+    serverFactory: (handler: RequestListener) => createServer((request, response) => fastRoutes.handle(request, response) || handler(request, response)),
+  });
   // Fastify would read text/plain bodies as strings; Warden accepts JSON and nothing else.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  fastRoutes.attach(recordRoutes(adapter.getInstance()));
+  closeUnusedConnectionsOnClose(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: jsonLogger(config.logLevel),
     bodyParser: false,
@@ -32,4 +44,30 @@ export async function createHttpApp(module: unknown, config: WardenConfig): Prom
 export async function listen(app: INestApplication, config: WardenConfig): Promise<string> {
   await app.listen(config.port, config.host);
   return app.getUrl();
+}
+
+/**
+ * At close, ends the connections that carry no request. Node counts a connection that has not
+ * sent a request yet (an HTTP client's spare one) as busy, so `close` would otherwise wait for its
+ * headers timeout, a minute. Requests in flight still finish.
+ */
+function closeUnusedConnectionsOnClose(instance: FastifyInstance): void {
+  const busy = new Map<Socket, number>();
+  const sockets = new Set<Socket>();
+  instance.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      busy.delete(socket);
+    });
+  });
+  instance.server.on('request', (request, response) => {
+    const socket = request.socket as Socket;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    response.once('close', () => busy.set(socket, (busy.get(socket) ?? 1) - 1));
+  });
+  instance.addHook('preClose', (done) => {
+    for (const socket of sockets) if (!busy.get(socket)) socket.destroy();
+    done();
+  });
 }

@@ -2,7 +2,10 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationS
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { Registry } from 'prom-client';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
+import { FastRoutes } from './fast-routes.js';
+import { ClientAddressResolver } from './client-address.js';
 import { HealthController } from './health.controller.js';
 import { createMetricsRegistry } from './metrics.js';
 import { MetricsController } from './metrics.controller.js';
@@ -10,8 +13,8 @@ import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { ReadinessRegistry } from './readiness.js';
 
 /**
- * What every Warden HTTP app shares: its config, problem+json errors, the API-key guard,
- * `/health/live`, `/health/ready` and `/metrics`.
+ * What every Warden HTTP app shares: its config, problem+json errors, the API-key guard, who the
+ * client is (trusted proxies), `/health/live`, `/health/ready` and `/metrics`.
  */
 const APP_NAME = 'WARDEN_APP_NAME';
 
@@ -31,7 +34,7 @@ export class HttpKitModule implements OnApplicationShutdown {
     this.logger.log(`${this.app} stopped`);
   }
 
-  static forRoot(app: string, config: WardenConfig): DynamicModule {
+  static forRoot(app: string, config: WardenConfig, fastRoutes: FastRoutes): DynamicModule {
     return {
       module: HttpKitModule,
       controllers: [HealthController, MetricsController],
@@ -40,10 +43,13 @@ export class HttpKitModule implements OnApplicationShutdown {
         { provide: APP_NAME, useValue: app },
         { provide: Registry, useValue: createMetricsRegistry(app) },
         ReadinessRegistry,
+        ClientAddressResolver,
+        ApiKeyAuthenticator,
+        { provide: FastRoutes, useValue: fastRoutes },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [WARDEN_CONFIG, Registry, ReadinessRegistry],
+      exports: [WARDEN_CONFIG, Registry, ReadinessRegistry, ClientAddressResolver, ApiKeyAuthenticator, FastRoutes],
     };
   }
 }

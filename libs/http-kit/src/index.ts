@@ -6,3 +6,7 @@ export * from './problem-details.filter.js';
 export * from './readiness.js';
 export * from './require-scope.decorator.js';
 export * from './app-root.js';
+export * from './client-address.js';
+export * from './rate-limit-headers.js';
+export * from './api-key-authenticator.js';
+export * from './fast-routes.js';

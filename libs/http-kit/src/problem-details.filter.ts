@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { knownRoutesOf } from './known-routes.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type Problem } from './problem.js';
 
 /** Fastify's own errors (body parsing, limits) that a client caused, as problems. */
@@ -31,8 +32,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toProblem(error);
+    const { body, headers } = this.methodNotAllowed(error, reply) ?? this.toProblem(error);
     void reply.status(body.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(body);
+  }
+
+  /** A 404 for a path that is served, only with other methods: 405 with `Allow`. */
+  private methodNotAllowed(error: unknown, reply: FastifyReply): { body: Problem; headers: Record<string, string> } | undefined {
+    if (!(error instanceof HttpException) || error.getStatus() !== 404) return undefined;
+    const { method, url } = reply.request;
+    const allowed = knownRoutesOf(reply.server)?.allowedMethods(url.split('?')[0]!) ?? [];
+    if (allowed.length === 0) return undefined;
+    return {
+      body: problem(405, 'method_not_allowed', `${method} is not allowed on this path; use ${allowed.join(', ')}.`),
+      headers: { Allow: allowed.join(', ') },
+    };
   }
 
   private toProblem(error: unknown): { body: Problem; headers: Record<string, string> } {

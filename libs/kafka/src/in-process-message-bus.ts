@@ -1,7 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '#warden/contracts';
 import { sortBatch, type RawRecord } from './dead-letters.js';
-import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
+import {
+  MessageBus,
+  type BatchSubscription,
+  type Consumer,
+  type Following,
+  type OutgoingRecord,
+  type TopicFollower,
+  type TopicRecords,
+} from './message-bus.js';
+import { CatchUp, deliverFollowed } from './topic-follower.js';
 
 interface StoredRecord {
   readonly offset: number;
@@ -40,8 +49,15 @@ class TopicLog {
   }
 
   read(from: number, max: number): StoredRecord[] {
-    const start = this.records.findIndex((record) => record.offset >= from);
-    return start < 0 ? [] : this.records.slice(start, start + max);
+    // Offsets ascend (with gaps once compacted): binary search for the first at or after `from`.
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.records[middle]!.offset < from) low = middle + 1;
+      else high = middle;
+    }
+    return this.records.slice(low, low + max);
   }
 
   commit(groupId: string, next: number): void {
@@ -66,6 +82,11 @@ class TopicLog {
       this.records = keepFrom < 0 ? [] : this.records.slice(keepFrom);
     }
   }
+}
+
+/** Stored records as a consumer reads them (one partition: 0). */
+function rawRecords(topic: string, batch: readonly StoredRecord[]): RawRecord[] {
+  return batch.map((record) => ({ topic, partition: 0, offset: String(record.offset), key: record.key, value: record.value }));
 }
 
 const MAX_BATCH = 1_000;
@@ -131,13 +152,7 @@ export class InProcessMessageBus extends MessageBus {
         await log.waitForRecords(IDLE_WAIT_MS);
         continue;
       }
-      const raw: RawRecord[] = batch.map((record) => ({
-        topic: subscription.topic,
-        partition: 0,
-        offset: String(record.offset),
-        key: record.key,
-        value: record.value,
-      }));
+      const raw = rawRecords(subscription.topic, batch);
       try {
         const { decoded, rejections } = sortBatch(subscription.topic, raw, subscription.decode);
         if (rejections.length > 0) await this.publishMany(rejections);
@@ -150,6 +165,40 @@ export class InProcessMessageBus extends MessageBus {
         await new Promise((resolve) => setTimeout(resolve, retryDelay));
         retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
       }
+    }
+  }
+
+  async follow<T>(follower: TopicFollower<T>): Promise<Following> {
+    const log = this.log(follower.topic);
+    const end = log.nextOffset;
+    const catchUp = new CatchUp(follower.from === 'end' ? [] : [{ partition: 0, start: 0n, end: BigInt(end) }]);
+    const state = { stopped: false, done: Promise.resolve() };
+    state.done = this.followLog(log, follower, follower.from === 'end' ? end : 0, catchUp, state);
+    this.running.add(state);
+    return {
+      caughtUp: catchUp.done,
+      stop: async () => {
+        state.stopped = true;
+        this.running.delete(state);
+        await state.done;
+      },
+    };
+  }
+
+  private async followLog<T>(log: TopicLog, follower: TopicFollower<T>, from: number, catchUp: CatchUp, state: { stopped: boolean }): Promise<void> {
+    let next = from;
+    while (!state.stopped) {
+      const batch = log.read(next, MAX_BATCH);
+      if (batch.length === 0) {
+        await log.waitForRecords(IDLE_WAIT_MS);
+        continue;
+      }
+      const raw = rawRecords(follower.topic, batch);
+      await deliverFollowed(follower, raw, this.logger);
+      next = batch[batch.length - 1]!.offset + 1;
+      catchUp.reached(0, BigInt(next));
+      // Let the requests in between batches while a large topic is read.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

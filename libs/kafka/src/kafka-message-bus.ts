@@ -1,8 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
 import type { TopicSpec } from '#warden/contracts';
 import { sortBatch } from './dead-letters.js';
-import { MessageBus, type BatchSubscription, type Consumer, type OutgoingRecord, type TopicRecords } from './message-bus.js';
+import {
+  MessageBus,
+  type BatchSubscription,
+  type Consumer,
+  type Following,
+  type OutgoingRecord,
+  type TopicFollower,
+  type TopicRecords,
+} from './message-bus.js';
+import { CatchUp, deliverFollowed } from './topic-follower.js';
 
 export interface KafkaBusOptions {
   readonly brokers: readonly string[];
@@ -152,6 +162,71 @@ export class KafkaMessageBus extends MessageBus {
         await consumer.disconnect();
       },
     };
+  }
+
+  /**
+   * kafkajs reads only through a consumer group: each follower gets a group of its own, with one
+   * member (so every partition) that never commits. The end offsets are fetched before it joins;
+   * `from: 'end'` seeks to them, so nothing published after `follow` resolves is missed.
+   */
+  async follow<T>(follower: TopicFollower<T>): Promise<Following> {
+    await this.connect();
+    const topic = this.name(follower.topic);
+    const offsets = await this.endOffsets(topic);
+    const catchUp = new CatchUp(
+      follower.from === 'end' ? [] : offsets.map((entry) => ({ partition: entry.partition, start: BigInt(entry.low), end: BigInt(entry.high) })),
+    );
+    const consumer = this.kafka.consumer({
+      groupId: `${this.options.topicPrefix}warden-follow.${follower.topic}.${randomUUID()}`,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeInMs: 500,
+    });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: follower.from === 'beginning' });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const raw = batch.messages.map((message) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value,
+        }));
+        await deliverFollowed(follower, raw, this.logger);
+        catchUp.reached(batch.partition, BigInt(batch.lastOffset()) + 1n);
+        await heartbeat();
+      },
+    });
+    if (follower.from === 'end') {
+      for (const entry of offsets) consumer.seek({ topic, partition: entry.partition, offset: entry.high });
+    }
+    return {
+      caughtUp: catchUp.done,
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /**
+   * A topic created a moment ago may still be electing its leaders: kafkajs then fails with "not
+   * the leader for that topic-partition" instead of retrying. Retry for a few seconds.
+   */
+  private async endOffsets(topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        const retriable = error instanceof Error && 'retriable' in error && error.retriable === true;
+        if (!retriable || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 
   async isHealthy(): Promise<boolean> {

@@ -100,6 +100,42 @@ describe.each(buses)('MessageBus contract on %s', (_name, make) => {
     expect(attempts[0]).toEqual(attempts[1]!.slice(0, attempts[0]!.length));
   });
 
+  it('follows a topic from its beginning up to its end offsets, then tails it; each follower sees every partition', async () => {
+    const keys = Array.from({ length: 40 }, (_, index) => `subject-${index}`);
+    await bus.publish(Topic.banDecisions, keys.map((key, index) => ({ key, value: String(index) })));
+    await bus.publish(Topic.banDecisions, [{ key: 'subject-0', value: 'not a number' }]);
+    const follow = async (seen: Array<ConsumedRecord<number>>) =>
+      bus.follow({ topic: Topic.banDecisions, from: 'beginning', decode: decodeNumber, handle: (records) => void seen.push(...records) });
+    const first: Array<ConsumedRecord<number>> = [];
+    const second: Array<ConsumedRecord<number>> = [];
+    const followers = [await follow(first), await follow(second)];
+    await Promise.all(followers.map((following) => following.caughtUp));
+    for (const seen of [first, second]) {
+      // Caught up means everything published before the start has been handled (the bad record skipped).
+      expect(seen.map((record) => record.value).sort((a, b) => a - b)).toEqual(keys.map((_key, index) => index));
+    }
+    await bus.publish(Topic.banDecisions, [{ key: 'subject-1', value: '100' }]);
+    await waitFor('the new record at both followers', () => (first.length > 40 && second.length > 40 ? true : undefined));
+    expect([first.at(-1)?.value, second.at(-1)?.value]).toEqual([100, 100]);
+    await Promise.all(followers.map((following) => following.stop()));
+  });
+
+  it('follows a topic from its end: only what is published after follow resolves', async () => {
+    await bus.publish(Topic.verdicts, [{ key: 'a', value: '1' }]);
+    const seen: number[] = [];
+    const following = await bus.follow({
+      topic: Topic.verdicts,
+      from: 'end',
+      decode: decodeNumber,
+      handle: (records) => void seen.push(...records.map((record) => record.value)),
+    });
+    await following.caughtUp;
+    await bus.publish(Topic.verdicts, [{ key: 'b', value: '2' }, { key: 'c', value: '3' }]);
+    await waitFor('the two new records', () => (seen.length >= 2 ? true : undefined), 30_000);
+    expect(seen.sort()).toEqual([2, 3]);
+    await following.stop();
+  });
+
   it('resumes a group from its committed offset after a restart', async () => {
     const first: number[] = [];
     const consumer = await bus.subscribe({

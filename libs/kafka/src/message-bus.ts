@@ -42,6 +42,27 @@ export interface Consumer {
 }
 
 /**
+ * A reader of a whole topic for one process, outside any consumer group's sharing: it sees every
+ * partition and commits nothing (an in-memory view, a waiter on verdicts). Each instance of an
+ * app that follows a topic gets every record.
+ */
+export interface TopicFollower<T> {
+  /** The topic's name without the prefix; the bus adds it. */
+  readonly topic: string;
+  /** `beginning`: every record the topic still holds, then new ones; `end`: only records published after `follow` resolves. */
+  readonly from: 'beginning' | 'end';
+  /** Reads a record's value; a throw skips the record with a warning (a follower writes nowhere, not even to the DLQ). */
+  readonly decode: (value: Buffer) => T;
+  /** Takes each batch in offset order per partition. A throw is logged and the batch is skipped. */
+  readonly handle: (records: ReadonlyArray<ConsumedRecord<T>>) => void | Promise<void>;
+}
+
+export interface Following extends Consumer {
+  /** Resolves once every record up to the end offsets the topic had when `follow` began has been handled. */
+  readonly caughtUp: Promise<void>;
+}
+
+/**
  * The port between Warden and its log of events: Kafka in the distributed mode, an in-process
  * stand-in in the embedded one. Both keep the same contract: per-key order, batches, commit only
  * after the handler's work is durable, and a DLQ for what cannot be read.
@@ -53,6 +74,8 @@ export abstract class MessageBus {
   /** Several topics in one request: what a batch decided goes out together. */
   abstract publishMany(batches: readonly TopicRecords[]): Promise<void>;
   abstract subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer>;
+  /** Follows a whole topic in this process (see {@link TopicFollower}); resolves once reading has begun. */
+  abstract follow<T>(follower: TopicFollower<T>): Promise<Following>;
   /** True when the bus answers a real request (readiness). */
   abstract isHealthy(): Promise<boolean>;
   abstract close(): Promise<void>;

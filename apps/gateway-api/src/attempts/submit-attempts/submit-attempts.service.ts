@@ -4,6 +4,7 @@ import { Counter, Registry } from 'prom-client';
 import { normalizeIp } from '#warden/ban-policy';
 import { LOGIN_ATTEMPT_SCHEMA_VERSION, Topic, type AttemptInput, type LoginAttemptEvent } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
+import { VerdictWaiter, type Verdict } from '../../verdicts/verdict-waiter.js';
 
 /**
  * Turns reported attempts into `auth.login-attempts` records: an id where the gateway gave none,
@@ -17,13 +18,37 @@ export class SubmitAttemptsService {
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(Registry) registry: Registry,
+    @Inject(VerdictWaiter) private readonly verdicts: VerdictWaiter,
   ) {
     this.accepted = new Counter({ name: 'warden_attempts_accepted_total', help: 'Attempts accepted by POST /v1/attempts', registers: [registry] });
   }
 
   async submit(attempts: readonly AttemptInput[], receivedAt: Date): Promise<LoginAttemptEvent[]> {
+    const events = this.toEvents(attempts, receivedAt);
+    await this.publish(events);
+    return events;
+  }
+
+  /**
+   * Submits the attempts and waits for the engine's verdict on each (`?wait=verdict`), in the
+   * order sent; undefined when they did not all come within `timeoutMs`. The waiters are in place
+   * before the attempts are published.
+   */
+  async submitAndWait(attempts: readonly AttemptInput[], receivedAt: Date, timeoutMs: number): Promise<Verdict[] | undefined> {
+    const events = this.toEvents(attempts, receivedAt);
+    const pending = this.verdicts.expect(events.map((event) => event.id));
+    try {
+      await this.publish(events);
+    } catch (error) {
+      pending.cancel();
+      throw error;
+    }
+    return pending.within(timeoutMs);
+  }
+
+  private toEvents(attempts: readonly AttemptInput[], receivedAt: Date): LoginAttemptEvent[] {
     const received = receivedAt.toISOString();
-    const events = attempts.map(
+    return attempts.map(
       (attempt): LoginAttemptEvent => ({
         ...attempt,
         schemaVersion: LOGIN_ATTEMPT_SCHEMA_VERSION,
@@ -32,11 +57,13 @@ export class SubmitAttemptsService {
         receivedAt: received,
       }),
     );
+  }
+
+  private async publish(events: readonly LoginAttemptEvent[]): Promise<void> {
     await this.bus.publish(
       Topic.loginAttempts,
       events.map((event) => ({ key: normalizeIp(event.ip) ?? event.ip, value: JSON.stringify(event) })),
     );
     this.accepted.inc(events.length);
-    return events;
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * The gateway side of `npm run bench:check`: gateway-api (in-process bus) whose view holds
+ * BENCH_BANS active bans (`ip:10.a.b.c`, every other one visible). The view is filled before the
+ * app starts, batch by batch through the same decoding and `apply` as the follower uses, but not
+ * through the in-process topic: that would keep a second copy of every record in this process,
+ * which a gateway reading Kafka does not have. Prints progress while filling, then sends its port
+ * and the view's heap growth to the parent process.
+ */
+import 'reflect-metadata';
+import { loadConfig } from '#warden/config';
+import type { BanDecisionRecord } from '#warden/contracts';
+import { createApp, listen } from '#warden/http-kit';
+import type { ConsumedRecord } from '#warden/kafka';
+import { banDecision } from '../../../test/harness/ban-decisions.js';
+import { decodeBanDecision } from '../src/decision-view/decision-view.follower.js';
+import { DecisionView } from '../src/decision-view/decision-view.js';
+import { gatewayApiApp } from '../src/gateway-api.app.js';
+import { BENCH_KEY, benchBannedIp } from './check-requests.js';
+
+const BANS = Number(process.env.BENCH_BANS ?? 1_000_000);
+const CHUNK = 50_000;
+const say = (line: string) => process.stdout.write(`[gateway] ${line}\n`);
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapAfterGc = () => {
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
+
+const config = loadConfig({ WARDEN_API_KEYS: `bench:${BENCH_KEY}:status:read`, PORT: '0', HOST: '127.0.0.1', WARDEN_LOG_LEVEL: 'warn' });
+const app = await createApp(gatewayApiApp, config);
+const view = app.get(DecisionView);
+const before = heapAfterGc();
+const started = Date.now();
+for (let start = 0; start < BANS; start += CHUNK) {
+  const records: Array<ConsumedRecord<BanDecisionRecord>> = [];
+  for (let i = start; i < Math.min(BANS, start + CHUNK); i++) {
+    const { key, value } = banDecision(`ip:${benchBannedIp(i)}`, { seconds: 3_600, visible: i % 2 === 0 });
+    records.push({ topic: 'auth.ban-decisions', partition: i % 6, offset: String(i), key, value: decodeBanDecision(Buffer.from(value)) });
+  }
+  view.apply(records);
+  say(`view holds ${view.size.toLocaleString('en')} / ${BANS.toLocaleString('en')} bans`);
+}
+const fillMs = Date.now() - started;
+const viewBytes = heapAfterGc() - before;
+say(`view filled in ${(fillMs / 1_000).toFixed(1)} s`);
+const url = (await listen(app, config)).replace('[::1]', '127.0.0.1');
+process.send?.({ port: Number(new URL(url).port), viewBytes, bans: view.size, fillMs });

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { checkSubjects, type BanItem, type BanStatus } from '#warden/ban-policy';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { rateLimitHeaders, type ClientAddress } from '#warden/http-kit';
+import { DecisionView } from '../decision-view/decision-view.js';
+import type { BanQuery } from './ban-query.js';
+
+/**
+ * Answers "which bans apply?" for `check` and `status`, from the in-memory view only. The
+ * subjects are the policy library's (`checkSubjects`), and so is the answer (`banStatus`: the
+ * longest ban wins, 429 if any applicable ban is visible, else 401). When a trusted proxy forwarded
+ * the client's address, that address is checked as well, whatever `ip` says (DESIGN §5).
+ */
+@Injectable()
+export class BanLookupService {
+  constructor(
+    @Inject(DecisionView) private readonly view: DecisionView,
+    @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
+  ) {}
+
+  statusOf(query: BanQuery, client: ClientAddress | undefined, at: number): BanStatus {
+    const { policy } = this.config;
+    const ip = query.ip ?? client?.ip;
+    if (ip === undefined) return this.view.status([], at);
+    const values = { account: query.account, credentialFingerprint: query.credentialFingerprint };
+    const subjects = checkSubjects({ ip, ...values }, policy);
+    if (client?.forwarded && client.ip !== ip) {
+      for (const subject of checkSubjects({ ip: client.ip, ...values }, policy)) if (!subjects.includes(subject)) subjects.push(subject);
+    }
+    return this.view.status(subjects, at);
+  }
+
+  /**
+   * `RateLimit-*` of the longest visible ban, stated as its rule's threshold (nothing left until it
+   * ends); none for invisible bans or rules the policy does not count (manual bans).
+   */
+  rateLimitHeadersOf(status: BanStatus): Record<string, string> {
+    let longest: BanItem | undefined;
+    for (const ban of status.bans) if (ban.visible && (longest === undefined || ban.until > longest.until)) longest = ban;
+    const rule = longest && this.config.policy.ruleByName.get(longest.rule);
+    if (!longest || !rule) return {};
+    return rateLimitHeaders({ limit: rule.threshold, remaining: 0, resetSeconds: longest.retryAfter });
+  }
+}
