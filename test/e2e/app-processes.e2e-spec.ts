@@ -1,7 +1,6 @@
 import { freePort } from '../../scripts/kafka-broker.js';
-import { spawnApp } from '../harness/app-process.js';
+import { spawnApp, waitUntilReady } from '../harness/app-process.js';
 import { TEST_API_KEYS, uniqueTopicPrefix } from '../harness/running-app.js';
-import { waitFor } from '../harness/wait-for.js';
 
 const base = (): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -27,17 +26,7 @@ describe('apps as processes (built entry points)', () => {
   it.each(['gateway-api', 'ban-engine', 'audit'])('%s starts, reports ready, logs JSON, and stops cleanly on SIGTERM', async (app) => {
     const port = await freePort();
     const running = spawnApp(app, { ...base(), PORT: String(port), HOST: '127.0.0.1' });
-    try {
-      await waitFor(
-        `${app} to be ready`,
-        async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
-        60_000,
-        200,
-      );
-    } catch (error) {
-      running.child.kill('SIGKILL');
-      throw new Error(`${String(error)}\n${running.output()}`);
-    }
+    await waitUntilReady(running, `http://127.0.0.1:${port}`);
     running.child.kill('SIGTERM');
     // Nest runs the shutdown hooks, then ends the process with the signal it received.
     expect(await running.exited()).toBe('SIGTERM');

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { migrate } from '#warden/persistence';
 import { freePort } from '../../scripts/kafka-broker.js';
-import { spawnApp, type AppProcess } from '../harness/app-process.js';
+import { spawnApp, waitUntilReady, type AppProcess } from '../harness/app-process.js';
 import { createDatabase, dropDatabase } from '../harness/postgres.js';
 import { SOC_KEY, TEST_API_KEYS, uniqueTopicPrefix } from '../harness/running-app.js';
-import { waitFor } from '../harness/wait-for.js';
 
 const ROWS = 1_000_000;
 
@@ -55,7 +54,7 @@ describe('export of a large audit log', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
     });
-    await waitFor('the audit app to be ready', async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000, 200);
+    await waitUntilReady(audit, url);
   }, 180_000);
 
   afterAll(async () => {

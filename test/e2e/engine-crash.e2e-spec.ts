@@ -5,7 +5,7 @@ import { decide, DEFAULT_POLICY } from '#warden/ban-policy';
 import { policyAttempt } from '../../apps/ban-engine/src/decisions/policy-attempt.js';
 import { Topic, type IncidentRecord, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { freePort } from '../../scripts/kafka-broker.js';
-import { spawnApp, type AppProcess } from '../harness/app-process.js';
+import { spawnApp, waitUntilReady, type AppProcess } from '../harness/app-process.js';
 import { createDatabase, dropDatabase } from '../harness/postgres.js';
 import { TEST_API_KEYS, uniqueTopicPrefix } from '../harness/running-app.js';
 import { TopicReader } from '../harness/topic-reader.js';
@@ -66,14 +66,7 @@ describe('ban engine killed mid-stream', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
     });
-    await waitFor(
-      'the engine to be ready',
-      async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
-      60_000,
-      100,
-    ).catch((error) => {
-      throw new Error(`${String(error)}\n${started.output()}`);
-    });
+    await waitUntilReady(started, `http://127.0.0.1:${port}`);
     return started;
   }
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, loadPolicy } from '#warden/ban-policy';
 import { freePort } from '../../scripts/kafka-broker.js';
-import { spawnApp, type AppProcess } from '../harness/app-process.js';
-import { eventually, waitFor } from '../harness/wait-for.js';
+import { spawnApp, waitUntilReady, type AppProcess } from '../harness/app-process.js';
+import { eventually } from '../harness/wait-for.js';
 
 /**
  * The README, as a newcomer meets it: its walkthrough runs as written with bash against a fresh
@@ -166,17 +166,7 @@ describe('the README', () => {
     port = await freePort();
     shellEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), WARDEN_DATA_DIR: join(dataDir, '.warden') };
     warden = spawnApp('warden', { ...shellEnv, WARDEN_LOG_LEVEL: 'warn' });
-    try {
-      await waitFor(
-        'the embedded warden to be ready',
-        async () => ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
-        90_000,
-        200,
-      );
-    } catch (error) {
-      warden.child.kill('SIGKILL');
-      throw new Error(`${String(error)}\n${warden.output()}`);
-    }
+    await waitUntilReady(warden, `http://127.0.0.1:${port}`, 90_000);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/kafka-broker.js';
-import { spawnApp, type AppProcess } from './app-process.js';
-import { waitFor } from './wait-for.js';
+import { spawnApp, waitUntilReady, type AppProcess } from './app-process.js';
 
 export interface WardenProcess {
   readonly process: AppProcess;
@@ -14,18 +13,7 @@ export async function startWardenProcess(env: NodeJS.ProcessEnv): Promise<Warden
   const port = await freePort();
   const started = spawnApp('warden', { PATH: process.env.PATH, HOME: process.env.HOME, WARDEN_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    'warden to be ready',
-    async () => {
-      if (started.child.exitCode !== null) throw new Error(`warden exited (${started.child.exitCode})`);
-      return (await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined;
-    },
-    60_000,
-    100,
-  ).catch((error) => {
-    started.child.kill('SIGKILL');
-    throw new Error(`${String(error)}\n${started.output()}`);
-  });
+  await waitUntilReady(started, url);
   return { process: started, url };
 }
 
