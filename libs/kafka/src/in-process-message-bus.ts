@@ -16,6 +16,8 @@ interface StoredRecord {
   readonly offset: number;
   readonly key: string | null;
   readonly value: Buffer;
+  /** When it was appended (epoch ms), for the topic's retention. */
+  readonly at: number;
 }
 
 class TopicLog {
@@ -25,13 +27,18 @@ class TopicLog {
   readonly committed = new Map<string, number>();
   private waiters: Array<() => void> = [];
 
-  constructor(readonly compacted: boolean) {}
+  constructor(
+    readonly compacted: boolean,
+    /** The topic's `retention.ms`: older records go, read or not, as on Kafka (undefined: kept). */
+    private readonly retentionMs: number | undefined,
+  ) {}
 
-  append(records: readonly OutgoingRecord[]): void {
+  append(records: readonly OutgoingRecord[], at: number): void {
     for (const record of records) {
       const value = typeof record.value === 'string' ? Buffer.from(record.value) : record.value;
-      this.records.push({ offset: this.nextOffset++, key: record.key, value });
+      this.records.push({ offset: this.nextOffset++, key: record.key, value, at });
     }
+    this.dropExpired(at);
     const waiters = this.waiters;
     this.waiters = [];
     waiters.forEach((wake) => wake());
@@ -58,6 +65,20 @@ class TopicLog {
       else high = middle;
     }
     return this.records.slice(low, low + max);
+  }
+
+  /** Followers commit nothing (the verdicts topic has only followers): without this it would grow forever. */
+  private dropExpired(now: number): void {
+    if (this.retentionMs === undefined || this.records.length === 0 || this.records[0]!.at >= now - this.retentionMs) return;
+    const cutoff = now - this.retentionMs;
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.records[middle]!.at < cutoff) low = middle + 1;
+      else high = middle;
+    }
+    this.records = this.records.slice(low);
   }
 
   commit(groupId: string, next: number): void {
@@ -101,13 +122,19 @@ const MAX_RETRY_DELAY_MS = 5_000;
  */
 export class InProcessMessageBus extends MessageBus {
   private readonly topics = new Map<string, TopicLog>();
+
+  /** `now` is the clock of the topics' retention. */
+  constructor(private readonly now: () => number = Date.now) {
+    super();
+  }
+
   private readonly running = new Set<{ stopped: boolean; done: Promise<void> }>();
   private readonly logger = new Logger(InProcessMessageBus.name);
 
   private log(topic: string): TopicLog {
     let log = this.topics.get(topic);
     if (!log) {
-      log = new TopicLog(false);
+      log = new TopicLog(false, undefined);
       this.topics.set(topic, log);
     }
     return log;
@@ -115,12 +142,15 @@ export class InProcessMessageBus extends MessageBus {
 
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     for (const spec of specs) {
-      if (!this.topics.has(spec.name)) this.topics.set(spec.name, new TopicLog(spec.config['cleanup.policy'] === 'compact'));
+      const retention = spec.config['retention.ms'];
+      if (!this.topics.has(spec.name)) {
+        this.topics.set(spec.name, new TopicLog(spec.config['cleanup.policy'] === 'compact', retention === undefined ? undefined : Number(retention)));
+      }
     }
   }
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length > 0) this.log(topic).append(records);
+    if (records.length > 0) this.log(topic).append(records, this.now());
   }
 
   async publishMany(batches: readonly TopicRecords[]): Promise<void> {
