@@ -6,7 +6,7 @@ import { banEngineApp } from '../../apps/ban-engine/src/ban-engine.app.js';
 import { gatewayApiApp } from '../../apps/gateway-api/src/gateway-api.app.js';
 import { EDGE_KEY, startApp, uniqueTopicPrefix, type RunningApp } from '../harness/running-app.js';
 import { TopicReader } from '../harness/topic-reader.js';
-import { waitFor } from '../harness/wait-for.js';
+import { eventually, waitFor } from '../harness/wait-for.js';
 
 /**
  * The first slice through the real pipe: HTTP → gateway-api → Kafka → ban-engine → Postgres,
@@ -84,8 +84,11 @@ describe('attempts pipeline (real Kafka and Postgres)', () => {
     const rows = await storedRows([id]);
     expect(rows).toHaveLength(1);
     expect(rows[0].outcome).toBe('failure');
-    const metrics = await (await fetch(`${engine.url}/metrics`)).text();
-    expect(metrics).toMatch(/warden_engine_attempts_total\{result="repeated",app="ban-engine"\} [1-9]/);
+    // Counted once the batch's transaction has returned, a moment after its rows are visible.
+    await eventually(async () => {
+      const metrics = await (await fetch(`${engine.url}/metrics`)).text();
+      expect(metrics).toMatch(/warden_engine_attempts_total\{result="repeated",app="ban-engine"\} [1-9]/);
+    });
   });
 
   it('sends a malformed record to auth.dlq, records an attempt_rejected incident, and goes on consuming', async () => {

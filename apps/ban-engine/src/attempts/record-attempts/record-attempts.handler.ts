@@ -78,7 +78,8 @@ export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsComm
           await tx.saveVerdicts(verdicts.filter((verdict) => verdict.banned).map((verdict) => ({ attemptId: verdict.attemptId, verdict })));
         })(),
       ]);
-      return { decided: fresh.length, repeated: repeats.length, banChanges: outcome.decisions.length };
+      // A copy within the batch is repeated as much as one stored by an earlier batch.
+      return { decided: fresh.length, repeated: repeats.length + attempts.length - unique.length, banChanges: outcome.decisions.length };
     });
   }
 }
