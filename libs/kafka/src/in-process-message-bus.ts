@@ -56,29 +56,28 @@ class TopicLog {
   }
 
   read(from: number, max: number): StoredRecord[] {
-    // Offsets ascend (with gaps once compacted): binary search for the first at or after `from`.
-    let low = 0;
-    let high = this.records.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.records[middle]!.offset < from) low = middle + 1;
-      else high = middle;
-    }
-    return this.records.slice(low, low + max);
+    // Offsets ascend (with gaps once compacted).
+    const start = this.firstIndex((record) => record.offset >= from);
+    return this.records.slice(start, start + max);
   }
 
   /** Followers commit nothing (the verdicts topic has only followers): without this it would grow forever. */
   private dropExpired(now: number): void {
     if (this.retentionMs === undefined || this.records.length === 0 || this.records[0]!.at >= now - this.retentionMs) return;
     const cutoff = now - this.retentionMs;
+    this.records = this.records.slice(this.firstIndex((record) => record.at >= cutoff));
+  }
+
+  /** Binary search: the first record for which `reached` holds, where it holds for all after it too. */
+  private firstIndex(reached: (record: StoredRecord) => boolean): number {
     let low = 0;
     let high = this.records.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.records[middle]!.at < cutoff) low = middle + 1;
-      else high = middle;
+      if (reached(this.records[middle]!)) high = middle;
+      else low = middle + 1;
     }
-    this.records = this.records.slice(low);
+    return low;
   }
 
   commit(groupId: string, next: number): void {
