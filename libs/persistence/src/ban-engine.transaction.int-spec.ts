@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
+import { waitFor } from '../../../test/harness/wait-for.js';
 import { inBanEngineTransaction, pruneEngineTables } from './ban-engine.transaction.js';
 import { Database } from './database.js';
 import { migrate } from './migrator.js';
@@ -36,17 +37,38 @@ describe('ban engine transaction (real Postgres)', () => {
 
   it('makes two transactions on one subject take turns, so neither loses the other’s update', async () => {
     const subject = 'account:shared';
-    // Each transaction reads the counter, waits, then writes counter + 1: without the lock
-    // both would read 0 and the result would be 1.
-    const increment = () =>
+    const increment = (beforeWrite: () => Promise<void>) =>
       inBanEngineTransaction(database, async (tx) => {
         const state = (await tx.lockAndLoad([subject])).get(subject) as { n: number } | undefined;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await beforeWrite();
         await tx.saveStates([{ subject, state: { n: (state?.n ?? 0) + 1 }, prunableAfter: new Date(Date.now() + HOUR) }]);
       });
-    await Promise.all([increment(), increment(), increment()]);
+    // The first holds the subject until the second is seen waiting for its lock. Without the lock
+    // the second would read 0 as well, and the result would be 1.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let first!: Promise<void>;
+    const firstLoaded = new Promise<void>((loaded) => {
+      first = increment(async () => {
+        loaded();
+        await released;
+      });
+    });
+    await firstLoaded;
+    const second = increment(async () => {});
+    try {
+      await waitFor('the second transaction to wait for the subject lock', async () => {
+        const { rows } = await database.pool.query(
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+        );
+        return rows.length > 0 ? true : undefined;
+      });
+    } finally {
+      release();
+      await Promise.all([first, second]);
+    }
     const { rows } = await database.pool.query('SELECT state FROM subject_states WHERE subject = $1', [subject]);
-    expect(rows[0].state).toEqual({ n: 3 });
+    expect(rows[0].state).toEqual({ n: 2 });
   });
 
   it('locks the subjects of a large batch without running out of lock table', async () => {
