@@ -8,10 +8,10 @@ describe('WARDEN_TRUSTED_PROXIES and WARDEN_VERDICT_TIMEOUT_MS', () => {
   it('reads CIDRs and bare addresses, IPv4 and IPv6', () => {
     const { trustedProxies } = loadConfig({ WARDEN_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1, fd00::/8' });
     expect(trustedProxies).toEqual([
-      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
-      { address: '127.0.0.1', prefix: 32, family: 'ipv4' },
-      { address: '::1', prefix: 128, family: 'ipv6' },
-      { address: 'fd00::', prefix: 8, family: 'ipv6' },
+      { network: { version: 4, value: 0x0a000000 }, prefix: 8 },
+      { network: { version: 4, value: 0x7f000001 }, prefix: 32 },
+      { network: { version: 6, groups: [0, 0, 0, 0, 0, 0, 0, 1] }, prefix: 128 },
+      { network: { version: 6, groups: [0xfd00, 0, 0, 0, 0, 0, 0, 0] }, prefix: 8 },
     ]);
   });
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Policy } from '#warden/ban-policy';
+import type { Cidr, Policy } from '#warden/ban-policy';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import { loadPolicyFile } from './policy-file.js';
-import { trustedProxiesSchema, type TrustedProxyNetwork } from './trusted-proxies.js';
+import { trustedProxiesSchema } from './trusted-proxies.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -73,7 +73,7 @@ export interface WardenConfig {
   /** How long `POST /v1/attempts?wait=verdict` waits for the engine's verdicts. */
   readonly verdictTimeoutMs: number;
   /** Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (WARDEN_TRUSTED_PROXIES). */
-  readonly trustedProxies: readonly TrustedProxyNetwork[];
+  readonly trustedProxies: readonly Cidr[];
 }
 
 export class ConfigError extends Error {

@@ -1,8 +1,7 @@
-import { BlockList } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeIp } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type TrustedProxyNetwork, type WardenConfig } from '#warden/config';
+import { cidrContains, normalizeIp, parseIp, type Cidr } from '#warden/ban-policy';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 
 /** Who is calling: the address Warden judges, and whether a trusted proxy named it. */
 export interface ClientAddress {
@@ -31,22 +30,16 @@ function forwardedAddress(entry: string): string | null {
  */
 @Injectable()
 export class ClientAddressResolver {
-  private readonly trusted: BlockList;
-  private readonly trustsAny: boolean;
+  private readonly trusted: readonly Cidr[];
 
   constructor(@Inject(WARDEN_CONFIG) config: Pick<WardenConfig, 'trustedProxies'>) {
-    this.trusted = ClientAddressResolver.blockList(config.trustedProxies);
-    this.trustsAny = config.trustedProxies.length > 0;
-  }
-
-  private static blockList(networks: readonly TrustedProxyNetwork[]): BlockList {
-    const list = new BlockList();
-    for (const network of networks) list.addSubnet(network.address, network.prefix, network.family);
-    return list;
+    this.trusted = config.trustedProxies;
   }
 
   isTrusted(ip: string): boolean {
-    return this.trustsAny && this.trusted.check(ip, ip.includes(':') ? 'ipv6' : 'ipv4');
+    if (this.trusted.length === 0) return false;
+    const address = parseIp(ip);
+    return address !== null && this.trusted.some((cidr) => cidrContains(cidr, address));
   }
 
   resolve(peer: string | undefined, headers: IncomingHttpHeaders): ClientAddress {
