@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import pg from 'pg';
+import { OUTSIDE_CLUSTERS_DIR } from './cluster-folder.js';
 import { embeddedPostgresFiles, EmbeddedPostgresServer } from './embedded-postgres.server.js';
 import { isRunning } from './process-alive.js';
 
@@ -63,6 +64,31 @@ describe('EmbeddedPostgresServer', () => {
       await second.stop();
     }
   });
+
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'as root, keeps the cluster outside a data folder the postgres user cannot enter, and finds it again',
+    async () => {
+      // A data folder under a folder closed to others, as `.warden` in a clone made in `mktemp -d`.
+      const closed = freshFolder();
+      const data = join(closed, 'data');
+      mkdirSync(data);
+      const first = await EmbeddedPostgresServer.start(data, recordingLogger());
+      const cluster = readFileSync(join(data, 'postgres-cluster'), 'utf8').trim();
+      folders.push(cluster);
+      try {
+        expect(cluster.startsWith(OUTSIDE_CLUSTERS_DIR)).toBe(true);
+        await query(first.url, `CREATE TABLE kept (note text); INSERT INTO kept VALUES ('outside')`);
+      } finally {
+        await first.stop();
+      }
+      const second = await EmbeddedPostgresServer.start(data, recordingLogger());
+      try {
+        expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'outside' }]);
+      } finally {
+        await second.stop();
+      }
+    },
+  );
 
   it('stops the server an earlier Warden left running on the folder, then starts its own', async () => {
     const folder = freshFolder();

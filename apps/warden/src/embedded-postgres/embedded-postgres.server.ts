@@ -8,6 +8,7 @@ import pg from 'pg';
 import { readOrCreateSecretFile } from '../secret-file.js';
 import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { freeLoopbackPort } from './free-loopback-port.js';
+import { clusterFolder } from './cluster-folder.js';
 import { postgresBinary } from './platform-binaries.js';
 import { serverBinaries, type ServerBinaries } from './server-binaries.js';
 import { stopStaleServer } from './stale-server.js';
@@ -141,8 +142,12 @@ export class EmbeddedPostgresServer {
   /** Creates the cluster on the first start, stops a server an earlier Warden left, and starts it. */
   static async start(dataDir: string, logger: LoggerService): Promise<EmbeddedPostgresServer> {
     const binaries = serverBinaries(await postgresBinary(), isRoot());
-    const files = embeddedPostgresFiles(dataDir);
     if (isRoot()) chmodSync(dataDir, statSync(dataDir).mode | 0o001); // the postgres user must enter it
+    const cluster = clusterFolder(dataDir, isRoot());
+    if (cluster.outside) {
+      logger.warn({ msg: 'the postgres user cannot enter the data folder, so the cluster lives outside it', cluster: cluster.path }, CONTEXT);
+    }
+    const files = { ...embeddedPostgresFiles(dataDir), cluster: cluster.path };
     const { text: password } = readOrCreateSecretFile(files.password, () => randomBytes(24).toString('hex'));
     if (existsSync(join(files.cluster, 'PG_VERSION'))) await stopStaleServer(files.cluster, logger);
     else await initialiseCluster(binaries, files.cluster, password, logger);

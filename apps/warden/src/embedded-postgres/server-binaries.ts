@@ -1,14 +1,7 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, parse } from 'node:path';
-
-/** Whether every folder above `path` lets other users through (o+x), as the `postgres` user needs. */
-function othersCanReach(path: string): boolean {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    if (dir === parse(dir).root) return true;
-  }
-}
+import { dirname, join } from 'node:path';
+import { othersCanReach } from './others-can-reach.js';
 
 export interface ServerBinaries {
   readonly postgres: string;
