@@ -21,6 +21,7 @@ export { eventTime, retryAfterSeconds, MAX_LATENESS_MS } from './event-time.js';
 export { uuidFromParts } from './hash.js';
 export { cidrContains, normalizeIp, parseIp, parseCidr, type IpAddress, type Cidr } from './ip-address.js';
 export { normalizeAccount } from './account-name.js';
+export { isTrustedProxy, resolveClientAddress, type ClientAddress, type ForwardingHeaders } from './client-address.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
 export { loadPolicy, policyFromData, policyFormatOf, extendAllowlist, type PolicyFormat } from './policy-loader.js';
