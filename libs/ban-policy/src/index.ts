@@ -5,6 +5,7 @@
 export type { PolicyAttempt } from './attempt.js';
 export { decide, type DecideResult } from './decide.js';
 export { banStatus, type ActiveBan } from './status.js';
+export { sweepEndedBans } from './ended-bans.js';
 export {
   checkSubjects,
   subjectKeysOf,
