@@ -2,6 +2,7 @@ export * from './admin-command.js';
 export * from './audit-api.js';
 export * from './ban-decision.js';
 export * from './dead-letter.js';
+export * from './decision-stream.js';
 export * from './incident.js';
 export * from './login-attempt.js';
 export * from './topic-records.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { banStatus, type ActiveBan, type BanStatus } from '#warden/ban-policy';
+import { banStatus, sweepEndedBans, type ActiveBan, type BanStatus } from '#warden/ban-policy';
 import type { BanDecisionRecord } from '#warden/contracts';
 import type { ConsumedRecord } from '#warden/kafka';
 
@@ -96,14 +96,7 @@ export class DecisionView {
 
   /** Frees the decisions whose `until` has passed: they no longer apply to anyone. */
   sweep(now: number): number {
-    let dropped = 0;
-    for (const [subject, decision] of this.decisions) {
-      if (decision.until <= now) {
-        this.decisions.delete(subject);
-        dropped++;
-      }
-    }
-    return dropped;
+    return sweepEndedBans(this.decisions, now);
   }
 
   private intern(rule: string): string {
