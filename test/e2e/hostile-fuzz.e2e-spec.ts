@@ -181,7 +181,7 @@ describe('hostile input, at volume', () => {
         const answer = await send(base, spec, localAddress).catch((error: unknown) => ({ status: 0, contentType: '', body: String(error) }));
         const problem = answer.status >= 400 && spec.method !== 'HEAD' && !/^application\/problem\+json/.test(answer.contentType);
         if (answer.status === 0 || answer.status >= 500 || problem) {
-          wrong.push(`${spec.method} ${spec.path}?${spec.query} (auth ${spec.auth}, ${spec.contentType}) → ${answer.status} ${answer.contentType} ${answer.body.slice(0, 200)}`);
+          wrong.push(`${spec.method} ${`${spec.path}?${spec.query}`.slice(0, 160)} (body ${String(spec.body).slice(0, 60)}; auth ${spec.auth}, ${spec.contentType}) → ${answer.status} ${answer.contentType} ${answer.body.slice(0, 200)}`);
         }
       }
     };
