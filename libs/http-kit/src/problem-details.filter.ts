@@ -41,7 +41,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (!(error instanceof HttpException) || error.getStatus() !== 404) return undefined;
     const { method, url } = reply.request;
     const allowed = knownRoutesOf(reply.server)?.allowedMethods(url.split('?')[0]!) ?? [];
-    if (allowed.length === 0) return undefined;
+    if (allowed.length === 0 || allowed.includes(method)) return undefined;
     return {
       body: problem(405, 'method_not_allowed', `${method} is not allowed on this path; use ${allowed.join(', ')}.`),
       headers: { Allow: allowed.join(', ') },
