@@ -15,6 +15,8 @@ export const INCIDENT_TYPES = [
   'manual_unban',
   'allowlist_hit',
   'attempt_rejected',
+  /** An address presented bad API keys to Warden's own API until it was throttled (gateway-api). */
+  'client_throttled',
 ] as const;
 
 export const incidentTypeSchema = z.enum(INCIDENT_TYPES);

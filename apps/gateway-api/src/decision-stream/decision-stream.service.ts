@@ -67,6 +67,8 @@ export class DecisionStreamService implements BeforeApplicationShutdown {
       // The socket is not reused after a stream: once it ends, the server can close at once.
       Connection: 'close',
     });
+    // HEAD: the headers a GET would get, and no stream (one would never end, and carries no body).
+    if (response.req.method === 'HEAD') return void response.end();
     let closed = false;
     this.open.add(response);
     response.once('close', () => {
