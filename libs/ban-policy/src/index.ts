@@ -22,6 +22,7 @@ export { uuidFromParts } from './hash.js';
 export { cidrContains, normalizeIp, parseIp, parseCidr, type IpAddress, type Cidr } from './ip-address.js';
 export { normalizeAccount } from './account-name.js';
 export { DEFAULT_POLICY } from './default-policy.js';
+export { parseDuration } from './duration.js';
 export { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
 export { loadPolicy, policyFromData, policyFormatOf, extendAllowlist, type PolicyFormat } from './policy-loader.js';
 export type { PolicyResult } from './policy-compiler.js';
