@@ -9,7 +9,11 @@ import { SearchIncidentsHttpController } from './incidents/search-incidents.http
 import { SearchIncidentsService } from './incidents/search-incidents.service.js';
 import { ManualBansHttpController } from './manual-bans/manual-bans.http.controller.js';
 import { ManualBansService } from './manual-bans/manual-bans.service.js';
+import { ListBansHttpController } from './list-bans/list-bans.http.controller.js';
+import { ListBansService } from './list-bans/list-bans.service.js';
 import { IncidentsConsumer } from './record-incidents/incidents.consumer.js';
+import { StatsHttpController } from './stats/stats.http.controller.js';
+import { StatsService } from './stats/stats.service.js';
 import { VerifyAuditLogHttpController } from './verify/verify-audit-log.http.controller.js';
 import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
 
@@ -26,6 +30,8 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     VerifyAuditLogHttpController,
     ExplainBanHttpController,
     ManualBansHttpController,
+    ListBansHttpController,
+    StatsHttpController,
   ],
   providers: [
     AuditLogRepository,
@@ -35,6 +41,8 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     VerifyAuditLogService,
     ExplainBanService,
     ManualBansService,
+    ListBansService,
+    StatsService,
   ],
 })
 export class AuditModule {}

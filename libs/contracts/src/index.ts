@@ -7,3 +7,4 @@ export * from './login-attempt.js';
 export * from './topic-records.js';
 export * from './topics.js';
 export * from './verdict.js';
+export * from './security-team-api.js';
