@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DEFAULT_POLICY } from '#warden/ban-policy';
 import { embeddedServer, keptApiKey, startEmbeddedWarden, type WardenProcess } from '../harness/embedded-warden.js';
+import { runProgram, type ProgramOutput } from '../harness/run-program.js';
 import { eventually, waitFor } from '../harness/wait-for.js';
 
 /**
@@ -13,23 +14,9 @@ import { eventually, waitFor } from '../harness/wait-for.js';
  */
 const BIN = join(process.cwd(), 'dist/apps/cli/src/main.js');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the CLI to its end. It finds Warden and its key as a user's shell would: WARDEN_URL and the data folder's key file. */
-function warden(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const child = spawn(BIN, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function warden(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ProgramOutput> {
+  return runProgram(BIN, args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
 }
 
 /** A run that must succeed; its stdout parsed as JSON. */
@@ -313,17 +300,11 @@ describe('warden, the CLI', () => {
     });
   });
 
-  it('colours its tables on a terminal only', async () => {
+  it('colours its output on a terminal only', async () => {
     // `script` gives the CLI a pseudo-terminal as stdout.
     const path = join(workDir, 'colour.json');
     writeFileSync(path, '{"rules": {"ip-total": {}}}');
-    const onTerminal = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-qec', `${BIN} policy check ${path}`, '/dev/null'], { env: { PATH: process.env.PATH, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.once('error', reject);
-      child.once('close', () => resolve(output));
-    });
+    const onTerminal = (await runProgram('script', ['-qec', `${BIN} policy check ${path}`, '/dev/null'], { PATH: process.env.PATH, TERM: 'xterm' })).stdout;
     expect(onTerminal).toContain(`${ESCAPE}32mValid policy`);
     const piped = await warden(['policy', 'check', path]);
     expect(piped.stdout).toMatch(/^Valid policy/);
