@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiDocsModule } from '#warden/api-docs';
+import { ConsoleHttpController } from './console/console.http.controller.js';
 import { AuditLogRepository } from './audit-log/audit-log.repository.js';
 import { ExplainBanHttpController } from './explain/explain-ban.http.controller.js';
 import { ExplainBanService } from './explain/explain-ban.service.js';
@@ -19,7 +20,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
 
 /**
  * The security team's half: the incident consumer that keeps the hash-chained audit log, and its
- * HTTP API (search, export, verify, explain, manual bans). Needs MessagingModule,
+ * HTTP API (search, export, verify, explain, manual bans, bans list, stats) and the web console at /ui. Needs MessagingModule,
  * PersistenceModule and the HttpKitModule; self-contained otherwise, so `warden` imports it too.
  */
 @Module({
@@ -32,6 +33,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     ManualBansHttpController,
     ListBansHttpController,
     StatsHttpController,
+    ConsoleHttpController,
   ],
   providers: [
     AuditLogRepository,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database.js';
+import { minutesBetween } from '../minute-buckets.js';
 
 /** Incidents of one minute of a window (0 = the first) with one type, rule and simulated flag. */
 export interface IncidentMinuteCount {
@@ -44,12 +45,12 @@ export class IncidentStatsRepository {
 
   /** Incidents with `from <= at < to`, counted per minute from `from`, type, rule and simulated flag. */
   async perMinute(from: Date, to: Date): Promise<IncidentMinuteCount[]> {
-    const { rows } = await this.database.pool.query<IncidentMinuteCount>(
-      `SELECT floor(extract(epoch FROM at - $1) / 60)::int AS minute, type, rule, simulated, count(*)::int AS count
+    const { rows } = await this.database.pool.query<Omit<IncidentMinuteCount, 'minute'> & { minute: Date }>(
+      `SELECT date_trunc('minute', at) AS minute, type, rule, simulated, count(*)::int AS count
        FROM audit_log WHERE at >= $1 AND at < $2 GROUP BY 1, 2, 3, 4`,
       [from, to],
     );
-    return rows;
+    return rows.map((row) => ({ ...row, minute: minutesBetween(from, row.minute) }));
   }
 
   /**
@@ -62,13 +63,13 @@ export class IncidentStatsRepository {
       `WITH banned AS MATERIALIZED (
          SELECT subject, count(*)::int AS bans, max(level)::int AS level FROM audit_log
          WHERE at >= $1 AND at < $2 AND type = ANY($3::text[]) AND NOT simulated GROUP BY subject
-       ), addressed AS (
+       ), addressed AS MATERIALIZED (
          SELECT bans, CASE
-           WHEN subject LIKE 'ip:%' THEN substr(subject, 4)
-           WHEN subject LIKE 'range:%' THEN substr(subject, 7)
-           WHEN subject LIKE 'account-ip:%' THEN substring(subject FROM '\\|([^|]*)$')
+           WHEN starts_with(subject, 'ip:') THEN substr(subject, 4)
+           WHEN starts_with(subject, 'range:') THEN substr(subject, 7)
+           ELSE reverse(split_part(reverse(subject), '|', 1)) -- account-ip:<name>|<address>
          END::inet AS address FROM banned
-         WHERE subject LIKE 'ip:%' OR subject LIKE 'range:%' OR subject LIKE 'account-ip:%'
+         WHERE starts_with(subject, 'ip:') OR starts_with(subject, 'range:') OR starts_with(subject, 'account-ip:')
        )
        (SELECT 'subject' AS kind, subject AS key, bans, level, 1 AS subjects FROM banned ORDER BY bans DESC, subject LIMIT $6)
        UNION ALL

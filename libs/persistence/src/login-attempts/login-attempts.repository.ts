@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database.js';
+import { minutesBetween } from '../minute-buckets.js';
 
 /** Recorded attempts of one minute of a window (0 = the first) with one outcome. */
 export interface AttemptMinuteCount {
@@ -18,11 +19,11 @@ export class LoginAttemptsRepository {
 
   /** Attempts with `from <= occurredAt < to`, counted per minute from `from` and outcome. */
   async perMinute(from: Date, to: Date): Promise<AttemptMinuteCount[]> {
-    const { rows } = await this.database.pool.query<AttemptMinuteCount>(
-      `SELECT floor(extract(epoch FROM occurred_at - $1) / 60)::int AS minute, outcome, count(*)::int AS count
+    const { rows } = await this.database.pool.query<Omit<AttemptMinuteCount, 'minute'> & { minute: Date }>(
+      `SELECT date_trunc('minute', occurred_at) AS minute, outcome, count(*)::int AS count
        FROM login_attempts WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1, 2`,
       [from, to],
     );
-    return rows;
+    return rows.map((row) => ({ ...row, minute: minutesBetween(from, row.minute) }));
   }
 }
