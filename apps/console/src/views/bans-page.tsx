@@ -1,5 +1,5 @@
-import { useState } from 'preact/hooks';
-import type { BanListItem, BanState } from '#warden/contracts';
+import { useRef, useState } from 'preact/hooks';
+import type { BanListItem, BanListQuery, BanState } from '#warden/contracts';
 import { api } from '../api.js';
 import { ManualBanForm } from '../components/manual-ban-form.js';
 import { UnbanButton } from '../components/unban-button.js';
@@ -24,10 +24,14 @@ export function BansPage() {
   const [error, setError] = useState<string | null>(null);
   const now = useNow();
 
-  const filter = { state, scope: (scope || undefined) as BanListItem['scope'] | undefined, rule: rule || undefined, q: q.trim() || undefined };
+  const filter: Partial<BanListQuery> = { state, scope: (scope || undefined) as BanListQuery['scope'], rule: rule || undefined, q: q.trim() || undefined, limit: 100 };
+  // Once more pages are shown, refreshing the first would drop them: the list holds until the filter changes.
+  const filterKey = JSON.stringify([state, scope, rule, q]);
+  const extendedFor = useRef<string | null>(null);
   usePolling(
     async () => {
-      const page = await api.bans({ ...filter, limit: 100 } as never);
+      if (extendedFor.current === filterKey) return;
+      const page = await api.bans(filter);
       setBans(page.items);
       setMore(page.nextCursor);
       setRules((known) => [...new Set([...known, ...page.items.map((ban) => ban.rule)])].sort());
@@ -35,12 +39,13 @@ export function BansPage() {
     },
     REFRESH_MS,
     (failure) => setError((failure as Error).message),
-    [state, scope, rule, q],
+    [filterKey],
   );
 
   const loadMore = async () => {
     if (!more) return;
-    const page = await api.bans({ ...filter, limit: 100, cursor: more } as never);
+    extendedFor.current = filterKey;
+    const page = await api.bans({ ...filter, cursor: more });
     setBans((shown) => [...(shown ?? []), ...page.items]);
     setMore(page.nextCursor);
   };
