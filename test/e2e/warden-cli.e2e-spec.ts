@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DEFAULT_POLICY } from '#warden/ban-policy';
+import { spawnApp, waitUntilReady } from '../harness/app-process.js';
 import { embeddedServer, keptApiKey, startEmbeddedWarden, type WardenProcess } from '../harness/embedded-warden.js';
 import { runProgram, type ProgramOutput } from '../harness/run-program.js';
 import { eventually, waitFor } from '../harness/wait-for.js';
@@ -119,6 +120,7 @@ describe('warden, the CLI', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^account-ip:alice\|203\.0\.113\.7 {2}active {2}invisible \(401\)$/m);
     expect(human.stdout).toMatch(/rule +account-ip-failures, level 1/);
+    expect(human.stdout).toMatch(/attempts +5: [0-9a-f-]{36}, /);
     expect(human.stdout).toMatch(/^AT +CHANGE +RULE +LEVEL +UNTIL +ACTOR +ATTEMPTS +REASON$/m);
     expect(human.stdout).toMatch(/ban_imposed +account-ip-failures +1 .* policy +5/);
     // Piped, not a terminal: no colour.
@@ -156,7 +158,7 @@ describe('warden, the CLI', () => {
   });
 
   it('bans by hand, shows the ban live in a tail, in the list, then unbans it', async () => {
-    const tail = spawn(BIN, ['incidents', 'tail', '--lines', '0', '--interval', '100', '--json'], {
+    const tail = spawn(BIN, ['incidents', 'tail', '--lines', '1', '--interval', '100', '--json'], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -165,13 +167,14 @@ describe('warden, the CLI', () => {
       tail.stdout.on('data', (chunk) => (tailed += chunk));
       const tailedIncidents = () => tailed.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { type: string; subject: string; reason: string | null });
 
+      // Its first look, the latest incident (the brute force's ban): from there on it follows.
+      await waitFor('the tail to start', () => (tailedIncidents().length > 0 ? true : undefined));
+      expect(tailedIncidents()).toEqual([expect.objectContaining({ type: 'ban_imposed', subject: SUBJECT })]);
       const accepted = await wardenJson<{ id: string; subject: string }>(['bans', 'ban', '--ip', '198.51.100.9', '--for', '10m', '--reason', 'seen in the phishing report'], env);
       expect(accepted).toEqual({ id: expect.any(String), subject: 'ip:198.51.100.9' });
       await waitFor('the tail to show the manual ban', () =>
         tailedIncidents().find((incident) => incident.type === 'manual_ban' && incident.subject === 'ip:198.51.100.9') ?? undefined,
       );
-      // The tail started with --lines 0: the brute force's incident, recorded before, is not in it.
-      expect(tailedIncidents().map((incident) => incident.subject)).not.toContain(SUBJECT);
 
       await eventually(async () => {
         const listed = await wardenJson<{ subject: string; rule: string; actor: string | null; retryAfter: number }[]>(['bans', 'list', '--rule', 'manual'], env);
@@ -200,7 +203,7 @@ describe('warden, the CLI', () => {
       });
       expect(await wardenJson(['bans', 'show', 'ip:198.51.100.9', '--state', 'lifted'], env)).toMatchObject({ state: 'lifted' });
       // Each incident once, oldest first.
-      expect(tailedIncidents().map((incident) => incident.type)).toEqual(['manual_ban', 'manual_unban']);
+      expect(tailedIncidents().map((incident) => incident.type)).toEqual(['ban_imposed', 'manual_ban', 'manual_unban']);
     } finally {
       await stop(tail);
     }
@@ -309,6 +312,38 @@ describe('warden, the CLI', () => {
     const piped = await warden(['policy', 'check', path]);
     expect(piped.stdout).toMatch(/^Valid policy/);
     expect(piped.stdout).not.toContain(ESCAPE);
+  });
+
+  it('tail waits out a restart of Warden and follows on from where it was', async () => {
+    const tail = spawn(BIN, ['incidents', 'tail', '--lines', '1', '--interval', '100', '--json'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let tailed = '';
+      let warned = '';
+      tail.stdout.on('data', (chunk) => (tailed += chunk));
+      tail.stderr.on('data', (chunk) => (warned += chunk));
+      const tailedSubjects = () => tailed.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { subject: string }).subject);
+
+      await waitFor('the tail to start', () => (tailedSubjects().length > 0 ? true : undefined));
+      const before = tailedSubjects();
+      // The same port again, so the tail's WARDEN_URL still names it.
+      running.process.child.kill('SIGTERM');
+      await running.process.exited();
+      await waitFor('the tail to notice', () => (warned.includes('Cannot reach Warden') ? true : undefined));
+      const restarted = spawnApp('warden', { PATH: process.env.PATH, HOME: process.env.HOME, WARDEN_LOG_LEVEL: 'warn', WARDEN_DATA_DIR: dataDir, PORT: new URL(running.url).port, HOST: '127.0.0.1' });
+      running = { process: restarted, url: running.url };
+      await waitUntilReady(restarted, running.url);
+
+      await wardenJson(['bans', 'ban', '--account', 'mallory', '--for', '1h', '--reason', 'after the restart'], env);
+      await waitFor('the tail to show the ban made after the restart', () => (tailedSubjects().includes('account:mallory') ? true : undefined));
+      expect(warned).toContain('Warden answers again; following.');
+      expect(tailedSubjects()).toEqual([...before, 'account:mallory']);
+      expect(tail.exitCode).toBeNull();
+    } finally {
+      await stop(tail);
+    }
   });
 });
 

@@ -38,6 +38,11 @@ export class CliContext {
     this.stdout.write(`${text}\n`);
   }
 
+  /** A note on stderr that does not end the command (stdout stays the command's output). */
+  warn(text: string): void {
+    process.stderr.write(`warden: ${text}\n`);
+  }
+
   /** The JSON answer of `--json`: one document, indented. */
   printJson(value: unknown): void {
     this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -5,6 +5,8 @@ import { humanDuration } from '../output/human-duration.js';
 import { table } from '../output/table.js';
 import { timeText } from '../output/time-text.js';
 
+const SHOWN_ATTEMPTS = 5;
+
 /** `warden explain SUBJECT`: why a subject is banned — rule, policy version, level history, attempts. */
 export function registerExplainCommand(program: Command): void {
   program
@@ -28,7 +30,7 @@ function printExplanation(context: CliContext, ban: BanExplanation, now: number)
   context.print(`  since           ${timeText(ban.since)}`);
   context.print(`  until           ${timeText(ban.until)}${ban.status === 'active' && left > 0 ? ` (Retry-After ${humanDuration(left)})` : ''}`);
   context.print(`  policy version  ${ban.policyVersion}`);
-  context.print(`  attempts        ${ban.attemptIds.length === 0 ? '—' : ban.attemptIds.join(', ')}`);
+  context.print(`  attempts        ${attemptsText(ban.attemptIds)}`);
   context.print();
   context.print('History, oldest first:');
   context.print(
@@ -47,4 +49,11 @@ function printExplanation(context: CliContext, ban: BanExplanation, now: number)
       style,
     ),
   );
+}
+
+/** A ban that escalated many times names many attempts: the count and the first few (all of them with --json). */
+function attemptsText(ids: readonly string[]): string {
+  if (ids.length === 0) return '—';
+  const shown = ids.slice(0, SHOWN_ATTEMPTS).join(', ');
+  return ids.length > SHOWN_ATTEMPTS ? `${ids.length}: ${shown}, … (--json lists them all)` : `${ids.length}: ${shown}`;
 }

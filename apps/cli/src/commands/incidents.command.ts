@@ -9,6 +9,7 @@ import { incidentsAfter, latestIncidents } from '../incidents/newer-incidents.js
 import type { Colour, Style } from '../output/style.js';
 import { table, type Column } from '../output/table.js';
 import { timeText } from '../output/time-text.js';
+import { WardenError, WardenHttpError } from '../warden-error.js';
 
 interface FilterOptions {
   readonly subject?: string;
@@ -44,7 +45,7 @@ export function registerIncidentsCommand(program: Command): void {
       else context.print(table(found, INCIDENT_COLUMNS, context.style));
     });
   withFilter(incidents.command('tail'))
-    .description('follow incidents as they are recorded (polls GET /v1/incidents from the last one seen); Ctrl-C stops')
+    .description('follow incidents as they are recorded (polls GET /v1/incidents from the last one seen, waits out a restart of Warden); Ctrl-C stops')
     .option('--lines <n>', 'recent incidents to show first', nonNegativeInteger, 10)
     .option('--interval <ms>', 'time between two polls, in milliseconds', positiveInteger, 1_000)
     .addHelpText('after', '\nWith --json, one incident per line (NDJSON), oldest first.')
@@ -53,13 +54,24 @@ export function registerIncidentsCommand(program: Command): void {
       const api = context.api();
       const filter = { subject: options.subject, type: options.type };
       let seen = await latestIncidents(api, filter, options.lines);
+      let lost = false;
       for (;;) {
         for (const incident of seen.incidents) {
           if (context.json) context.printJsonLine(incident);
           else context.print(incidentLine(incident, context.style));
         }
         await sleep(options.interval);
-        seen = await incidentsAfter(api, filter, seen.head);
+        try {
+          seen = await incidentsAfter(api, filter, seen.head);
+          if (lost) context.warn('Warden answers again; following.');
+          lost = false;
+        } catch (error) {
+          // A restart of Warden (unreachable, or 503 until ready) is waited out; a refused key is not.
+          if (!(error instanceof WardenError) || (error instanceof WardenHttpError && error.status < 500)) throw error;
+          if (!lost) context.warn(`${error.message} Retrying every ${options.interval} ms…`);
+          lost = true;
+          seen = { incidents: [], head: seen.head };
+        }
       }
     });
 }
