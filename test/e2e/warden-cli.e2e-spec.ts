@@ -158,14 +158,9 @@ describe('warden, the CLI', () => {
   });
 
   it('bans by hand, shows the ban live in a tail, in the list, then unbans it', async () => {
-    const tail = spawn(BIN, ['incidents', 'tail', '--lines', '1', '--interval', '100', '--json'], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const tail = startTail(env);
+    const tailedIncidents = tail.incidents;
     try {
-      let tailed = '';
-      tail.stdout.on('data', (chunk) => (tailed += chunk));
-      const tailedIncidents = () => tailed.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { type: string; subject: string; reason: string | null });
 
       // Its first look, the latest incident (the brute force's ban): from there on it follows.
       await waitFor('the tail to start', () => (tailedIncidents().length > 0 ? true : undefined));
@@ -205,7 +200,7 @@ describe('warden, the CLI', () => {
       // Each incident once, oldest first.
       expect(tailedIncidents().map((incident) => incident.type)).toEqual(['ban_imposed', 'manual_ban', 'manual_unban']);
     } finally {
-      await stop(tail);
+      await stop(tail.child);
     }
   });
 
@@ -315,37 +310,50 @@ describe('warden, the CLI', () => {
   });
 
   it('tail waits out a restart of Warden and follows on from where it was', async () => {
-    const tail = spawn(BIN, ['incidents', 'tail', '--lines', '1', '--interval', '100', '--json'], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const tail = startTail(env);
+    const tailedSubjects = () => tail.incidents().map((incident) => incident.subject);
     try {
-      let tailed = '';
-      let warned = '';
-      tail.stdout.on('data', (chunk) => (tailed += chunk));
-      tail.stderr.on('data', (chunk) => (warned += chunk));
-      const tailedSubjects = () => tailed.split('\n').filter((line) => line !== '').map((line) => (JSON.parse(line) as { subject: string }).subject);
 
       await waitFor('the tail to start', () => (tailedSubjects().length > 0 ? true : undefined));
       const before = tailedSubjects();
       // The same port again, so the tail's WARDEN_URL still names it.
       running.process.child.kill('SIGTERM');
       await running.process.exited();
-      await waitFor('the tail to notice', () => (warned.includes('Cannot reach Warden') ? true : undefined));
+      await waitFor('the tail to notice', () => (tail.warnings().includes('Cannot reach Warden') ? true : undefined));
       const restarted = spawnApp('warden', { PATH: process.env.PATH, HOME: process.env.HOME, WARDEN_LOG_LEVEL: 'warn', WARDEN_DATA_DIR: dataDir, PORT: new URL(running.url).port, HOST: '127.0.0.1' });
       running = { process: restarted, url: running.url };
       await waitUntilReady(restarted, running.url);
 
       await wardenJson(['bans', 'ban', '--account', 'mallory', '--for', '1h', '--reason', 'after the restart'], env);
       await waitFor('the tail to show the ban made after the restart', () => (tailedSubjects().includes('account:mallory') ? true : undefined));
-      expect(warned).toContain('Warden answers again; following.');
+      expect(tail.warnings()).toContain('Warden answers again; following.');
       expect(tailedSubjects()).toEqual([...before, 'account:mallory']);
-      expect(tail.exitCode).toBeNull();
+      expect(tail.child.exitCode).toBeNull();
     } finally {
-      await stop(tail);
+      await stop(tail.child);
     }
   });
 });
+
+interface TailedIncident {
+  readonly type: string;
+  readonly subject: string;
+  readonly reason: string | null;
+}
+
+/** `warden incidents tail --json`, running: the incidents it printed so far, and its warnings. */
+function startTail(env: NodeJS.ProcessEnv) {
+  const child = spawn(BIN, ['incidents', 'tail', '--lines', '1', '--interval', '100', '--json'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return {
+    child,
+    incidents: () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as TailedIncident),
+    warnings: () => stderr,
+  };
+}
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
