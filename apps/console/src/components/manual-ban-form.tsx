@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { ManualBanRequest } from '#warden/contracts';
 import { api } from '../api.js';
 import { parseDuration } from '../format.js';
 
@@ -16,7 +17,8 @@ export function ManualBanForm({ onDone }: { onDone: (message: string) => void })
     event.preventDefault();
     if (seconds === null) return setError('Duration: a number with s, m, h or d, e.g. 10m.');
     try {
-      const accepted = await api.ban({ [kind]: target.trim(), durationSeconds: seconds, reason: reason.trim() } as never);
+      const body = { [kind]: target.trim(), durationSeconds: seconds, reason: reason.trim() } as ManualBanRequest;
+      const accepted = await api.ban(body);
       setTarget('');
       setReason('');
       setError(null);
