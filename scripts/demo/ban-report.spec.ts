@@ -1,5 +1,5 @@
 import type { VerdictRecord } from '#warden/contracts';
-import { banReport, humanDuration, verdictSummary } from './ban-report.js';
+import { banReport, verdictSummary } from './ban-report.js';
 import type { Scenario } from './demo-traffic.js';
 
 const scenario = (name: string, rule: string): Scenario => ({ name, attempts: [], expected: { rule, probe: { ip: '203.0.113.1' } } });
@@ -8,10 +8,6 @@ const ban = (subject: string, rule: string, level: number, retryAfter: number, v
 });
 
 describe('the demo report', () => {
-  it.each([[45, '45 s'], [60, '1 min'], [1_893, '31 min 33 s'], [7_200, '2 h'], [86_399, '23 h 59 min']])('%i s reads %s', (seconds, text) => {
-    expect(humanDuration(seconds)).toBe(text);
-  });
-
   it('lines up one row per ban under its attack, and names the attack that got no ban', () => {
     const lines = banReport(
       [

@@ -1,4 +1,5 @@
 import type { VerdictRecord } from '#warden/contracts';
+import { humanDuration } from '../../apps/cli/src/output/human-duration.js';
 import type { Scenario } from './demo-traffic.js';
 import type { StatusAnswer } from './warden-client.js';
 
@@ -11,16 +12,6 @@ export interface AttackOutcome {
 /** `1927` → `1,927`. */
 export function count(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** `1893` → `31 min 33 s`. */
-export function humanDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3_600);
-  const min = Math.floor((seconds % 3_600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return min > 0 ? `${h} h ${min} min` : `${h} h`;
-  if (min > 0) return s > 0 ? `${min} min ${s} s` : `${min} min`;
-  return `${s} s`;
 }
 
 /** The bans each attack caused, one line per ban: subject, rule, level, what a gateway answers, Retry-After. */

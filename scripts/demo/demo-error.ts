@@ -1,14 +1,6 @@
-/** A failure the demo explains to its user in one message, without a stack trace. */
-export class DemoError extends Error {
-  override readonly name = 'DemoError';
-}
+import { WardenError } from '../../apps/cli/src/warden-error.js';
 
-/** Warden answered with an error status; the message says what to do about it. */
-export class WardenHttpError extends DemoError {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+/** A failure the demo explains to its user in one message, without a stack trace. */
+export class DemoError extends WardenError {
+  override readonly name = 'DemoError';
 }

@@ -1,4 +1,4 @@
-import { DemoError } from './demo-error.js';
+import { WardenError } from '../../apps/cli/src/warden-error.js';
 import { DEFAULT_URL, demoOptions } from './demo-options.js';
 
 const noFile = (path: string): string => {
@@ -39,7 +39,7 @@ describe('demoOptions', () => {
     [['--verbose'], /Unknown option '--verbose'[\s\S]*Usage: npm run demo/],
   ])('refuses %j with a message naming the flag', (argv, message) => {
     const attempt = () => demoOptions(argv, { WARDEN_API_KEY: 'some-key-123' }, noFile);
-    expect(attempt).toThrow(DemoError);
+    expect(attempt).toThrow(WardenError);
     expect(attempt).toThrow(message);
   });
 

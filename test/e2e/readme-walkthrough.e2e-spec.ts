@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, loadPolicy } from '#warden/ban-policy';
 import { freePort } from '../../scripts/kafka-broker.js';
 import { spawnApp, waitUntilReady, type AppProcess } from '../harness/app-process.js';
+import { runProgram as run } from '../harness/run-program.js';
 import { eventually } from '../harness/wait-for.js';
 
 /**
@@ -13,25 +13,6 @@ import { eventually } from '../harness/wait-for.js';
  * DATABASE_URL, no WARDEN_API_KEYS), and so does the demo it suggests.
  */
 const README = readFileSync('README.md', 'utf8');
-
-interface Output {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a program to its end. Its stdin is /dev/null: on a socket, bash reads bashrc as if sshd had started it. */
-function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Output> {
-  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code: code ?? -1, stdout, stderr: signal ? `${stderr}(killed by ${signal})` : stderr }));
-  });
-}
 
 /** The fenced ```sh blocks between the README's walkthrough markers, in order. */
 function walkthroughBlocks(markdown: string): string[] {

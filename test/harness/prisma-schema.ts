@@ -6,6 +6,8 @@
 export interface ModelColumns {
   readonly table: string;
   readonly columns: ReadonlyArray<{ name: string; sqlType: string; nullable: boolean }>;
+  /** The column lists of its `@@index`es, in order. */
+  readonly indexes: ReadonlyArray<readonly string[]>;
 }
 
 const NATIVE_TYPES: Record<string, string> = {
@@ -39,6 +41,7 @@ export function parsePrismaModels(schema: string): ModelColumns[] {
     const [, modelName = '', body = ''] = match;
     const table = /@@map\("([^"]+)"\)/.exec(body)?.[1] ?? modelName;
     const columns = [];
+    const columnOfField = new Map<string, string>();
     for (const line of body.split('\n')) {
       const field = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?(.*)$/.exec(line);
       if (!field || line.trim().startsWith('@@') || line.trim().startsWith('//')) continue;
@@ -47,8 +50,15 @@ export function parsePrismaModels(schema: string): ModelColumns[] {
       const native = /@db\.(\w+)/.exec(attributes)?.[1];
       const sqlType = list ? 'ARRAY' : native ? NATIVE_TYPES[native] ?? native : SCALAR_TYPES[type]!;
       columns.push({ name: /@map\("([^"]+)"\)/.exec(attributes)?.[1] ?? name, sqlType, nullable: Boolean(optional) });
+      columnOfField.set(name, columns[columns.length - 1]!.name);
     }
-    models.push({ table, columns });
+    const indexes = [...body.matchAll(/^\s*@@index\(\[([^\]]+)\]/gm)].map(([, fields = '']) =>
+      fields.split(',').map((field) => {
+        const name = field.trim().replace(/\(.*$/, '');
+        return columnOfField.get(name) ?? name;
+      }),
+    );
+    models.push({ table, columns, indexes });
   }
   return models;
 }

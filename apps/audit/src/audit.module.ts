@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApiDocsModule } from '#warden/api-docs';
+import { ConsoleHttpController } from './console/console.http.controller.js';
 import { AuditLogRepository } from './audit-log/audit-log.repository.js';
 import { ExplainBanHttpController } from './explain/explain-ban.http.controller.js';
 import { ExplainBanService } from './explain/explain-ban.service.js';
@@ -9,13 +10,17 @@ import { SearchIncidentsHttpController } from './incidents/search-incidents.http
 import { SearchIncidentsService } from './incidents/search-incidents.service.js';
 import { ManualBansHttpController } from './manual-bans/manual-bans.http.controller.js';
 import { ManualBansService } from './manual-bans/manual-bans.service.js';
+import { ListBansHttpController } from './list-bans/list-bans.http.controller.js';
+import { ListBansService } from './list-bans/list-bans.service.js';
 import { IncidentsConsumer } from './record-incidents/incidents.consumer.js';
+import { StatsHttpController } from './stats/stats.http.controller.js';
+import { StatsService } from './stats/stats.service.js';
 import { VerifyAuditLogHttpController } from './verify/verify-audit-log.http.controller.js';
 import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
 
 /**
  * The security team's half: the incident consumer that keeps the hash-chained audit log, and its
- * HTTP API (search, export, verify, explain, manual bans). Needs MessagingModule,
+ * HTTP API (search, export, verify, explain, manual bans, bans list, stats) and the web console at /ui. Needs MessagingModule,
  * PersistenceModule and the HttpKitModule; self-contained otherwise, so `warden` imports it too.
  */
 @Module({
@@ -26,6 +31,9 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     VerifyAuditLogHttpController,
     ExplainBanHttpController,
     ManualBansHttpController,
+    ListBansHttpController,
+    StatsHttpController,
+    ConsoleHttpController,
   ],
   providers: [
     AuditLogRepository,
@@ -35,6 +43,8 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     VerifyAuditLogService,
     ExplainBanService,
     ManualBansService,
+    ListBansService,
+    StatsService,
   ],
 })
 export class AuditModule {}

@@ -6,11 +6,16 @@ import {
   auditVerificationSchema,
   banExplanationSchema,
   banItemRecordSchema,
+  banListItemSchema,
+  banListQuerySchema,
+  banPageSchema,
   incidentExportQuerySchema,
   incidentPageSchema,
   incidentSearchQuerySchema,
   manualBanRequestSchema,
   manualUnbanQuerySchema,
+  statsQuerySchema,
+  statsSchema,
   verdictRecordSchema,
 } from '#warden/contracts';
 import { documentedSchemaOf, resolveRefs } from '../../contracts/test/schema-document.js';
@@ -31,6 +36,9 @@ describe('docs/openapi.yaml', () => {
     ['AuditedIncident', auditedIncidentSchema, 'output'],
     ['IncidentPage', incidentPageSchema, 'output'],
     ['AuditVerification', auditVerificationSchema, 'output'],
+    ['BanListItem', banListItemSchema, 'output'],
+    ['BanPage', banPageSchema, 'output'],
+    ['Stats', statsSchema, 'output'],
   ])('documents %s as the code defines it', (name, schema, io) => {
     expect(resolveRefs(schemas[name], document)).toEqual(documentedSchemaOf(schema, io));
   });
@@ -39,6 +47,8 @@ describe('docs/openapi.yaml', () => {
     ['get', '/v1/incidents', incidentSearchQuerySchema],
     ['get', '/v1/incidents/export', incidentExportQuerySchema],
     ['delete', '/v1/bans/{subject}', manualUnbanQuerySchema],
+    ['get', '/v1/bans', banListQuerySchema],
+    ['get', '/v1/stats', statsQuerySchema],
   ])('documents the query parameters of %s %s as the code validates them', (method, path, schema) => {
     const parameters = (document.paths[path]?.[method]?.parameters ?? []).filter((parameter) => parameter.in === 'query');
     const expected = documentedSchemaOf(schema, 'input') as { properties: Record<string, unknown>; required?: string[] };

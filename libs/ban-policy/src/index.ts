@@ -24,6 +24,7 @@ export { uuidFromParts } from './hash.js';
 export { cidrContains, normalizeIp, parseIp, parseCidr, normalizeAccount, type IpAddress, type Cidr } from '#warden/contracts';
 export { isTrustedProxy, resolveClientAddress, type ClientAddress, type ForwardingHeaders } from './client-address.js';
 export { DEFAULT_POLICY } from './default-policy.js';
+export { parseDuration } from './duration.js';
 export { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
 export { loadPolicy, policyFromData, policyFormatOf, extendAllowlist, type PolicyFormat } from './policy-loader.js';
 export type { PolicyResult } from './policy-compiler.js';

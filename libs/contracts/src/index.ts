@@ -8,4 +8,5 @@ export * from './login-attempt.js';
 export * from './topic-records.js';
 export * from './topics.js';
 export * from './verdict.js';
+export * from './security-team-api.js';
 export * from './boundary/index.js';

@@ -87,4 +87,21 @@ describe('migrator (real Postgres)', () => {
       .sort();
     expect(actual.sort()).toEqual(expected);
   });
+
+  it('creates the indexes that schema.prisma models, and no others', async () => {
+    await migrate(pool);
+    const schema = readFileSync(join(defaultMigrationsDir(), '..', 'schema.prisma'), 'utf8');
+    // Non-unique indexes other than primary keys, each as table(columns in order).
+    const { rows } = await pool.query<{ name: string }>(
+      `SELECT t.relname || '(' || string_agg(a.attname, ', ' ORDER BY k.ord) || ')' AS name
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+         JOIN pg_namespace n ON n.oid = t.relnamespace
+         CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord)
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+        WHERE n.nspname = 'public' AND NOT x.indisunique AND NOT x.indisprimary
+        GROUP BY t.relname, i.relname`,
+    );
+    const expected = parsePrismaModels(schema).flatMap((model) => model.indexes.map((columns) => `${model.table}(${columns.join(', ')})`));
+    expect(rows.map((row) => row.name).sort()).toEqual(expected.sort());
+  });
 });

@@ -3,6 +3,9 @@ import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { ReadinessRegistry } from '#warden/http-kit';
 import { Database } from './database.js';
 import { migrate } from './migrator.js';
+import { IncidentStatsRepository } from './audit-log/incident-stats.repository.js';
+import { BansRepository } from './bans/bans.repository.js';
+import { LoginAttemptsRepository } from './login-attempts/login-attempts.repository.js';
 
 /** Postgres for the apps that store things: the pool, migrations applied at start, repositories. */
 @Global()
@@ -16,8 +19,11 @@ import { migrate } from './migrator.js';
         return new Database(config.databaseUrl, config.dbPoolSize);
       },
     },
+    BansRepository,
+    IncidentStatsRepository,
+    LoginAttemptsRepository,
   ],
-  exports: [Database],
+  exports: [Database, BansRepository, IncidentStatsRepository, LoginAttemptsRepository],
 })
 export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);
