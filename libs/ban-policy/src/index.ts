@@ -7,6 +7,9 @@ export { decide, type DecideResult } from './decide.js';
 export { banStatus, type ActiveBan } from './status.js';
 export {
   checkSubjects,
+  rangePrefixOfSubject,
+  NO_RANGE_PREFIXES,
+  type RangePrefixes,
   subjectKeysOf,
   subjectsOf,
   scopeOfSubject,

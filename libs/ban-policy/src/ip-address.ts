@@ -52,7 +52,8 @@ export function parseCidr(text: string): Cidr | null {
   const maxPrefix = address.version === 4 ? 32 : 128;
   let prefix = maxPrefix;
   if (prefixText !== undefined) {
-    if (!/^\d{1,3}$/.test(prefixText)) return null;
+    // Canonical decimal only: `/08` or `/024` is refused rather than read one way or another.
+    if (!/^(0|[1-9]\d{0,2})$/.test(prefixText)) return null;
     prefix = Number(prefixText);
     // `::ffff:10.0.0.0/104` names an IPv4 block: its prefix counts the 96 mapped bits.
     if (address.version === 4 && addressText.includes(':')) prefix -= 96;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { banStatus, type ActiveBan, type BanStatus } from '#warden/ban-policy';
+import { banStatus, NO_RANGE_PREFIXES, rangePrefixOfSubject, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
 import type { BanDecisionRecord } from '#warden/contracts';
 import type { ConsumedRecord } from '#warden/kafka';
 
@@ -32,6 +32,9 @@ export class DecisionView {
   private readonly listeners = new Set<DecisionListener>();
   /** One string per rule name, however many decisions carry it. */
   private readonly rules = new Map<string, string>();
+  /** How many active range bans hold each prefix length, by `4/8`-style key: what a check must mask to. */
+  private readonly rangeLengths = new Map<string, number>();
+  private rangePrefixesInUse: RangePrefixes = NO_RANGE_PREFIXES;
 
   get size(): number {
     return this.decisions.size;
@@ -53,8 +56,13 @@ export class DecisionView {
         partition,
         offset: at,
       };
-      this.decisions.delete(decision.subject);
+      const former = this.decisions.get(decision.subject);
+      if (former !== undefined) {
+        this.countRange(former, -1);
+        this.decisions.delete(decision.subject);
+      }
       this.decisions.set(decision.subject, decision);
+      this.countRange(decision, 1);
       applied.push(decision);
     }
     if (applied.length === 0) return;
@@ -73,6 +81,14 @@ export class DecisionView {
       subjects.map((subject) => this.activeBan(subject)),
       at,
     );
+  }
+
+  /**
+   * The prefix lengths of the range bans held active, per IP version (changes only when a range ban
+   * of a new length comes or the last of a length goes): `checkSubjects` masks the caller to each.
+   */
+  rangePrefixes(): RangePrefixes {
+    return this.rangePrefixesInUse;
   }
 
   currentPosition(): DecisionPosition {
@@ -100,10 +116,31 @@ export class DecisionView {
     for (const [subject, decision] of this.decisions) {
       if (decision.until <= now) {
         this.decisions.delete(subject);
+        this.countRange(decision, -1);
         dropped++;
       }
     }
     return dropped;
+  }
+
+  private countRange(decision: ViewedDecision, change: 1 | -1): void {
+    if (decision.state !== 'active') return;
+    const range = rangePrefixOfSubject(decision.subject);
+    if (range === null) return;
+    const key = `${range.version}/${range.prefix}`;
+    const count = (this.rangeLengths.get(key) ?? 0) + change;
+    if (count > 0) this.rangeLengths.set(key, count);
+    else this.rangeLengths.delete(key);
+    // A length comes or goes: rebuild the lists (rare; every other change leaves them as they are).
+    if (count === 0 || (count === 1 && change === 1)) {
+      const ipv4: number[] = [];
+      const ipv6: number[] = [];
+      for (const lengthKey of this.rangeLengths.keys()) {
+        const [version, prefix] = lengthKey.split('/');
+        (version === '4' ? ipv4 : ipv6).push(Number(prefix));
+      }
+      this.rangePrefixesInUse = { ipv4: ipv4.sort((a, b) => a - b), ipv6: ipv6.sort((a, b) => a - b) };
+    }
   }
 
   private intern(rule: string): string {
