@@ -4,6 +4,7 @@ import {
   attemptInputSchema,
   auditedIncidentSchema,
   auditVerificationSchema,
+  auditVerifyQuerySchema,
   banExplanationSchema,
   banItemRecordSchema,
   incidentExportQuerySchema,
@@ -38,6 +39,7 @@ describe('docs/openapi.yaml', () => {
   it.each<[string, string, z.ZodType]>([
     ['get', '/v1/incidents', incidentSearchQuerySchema],
     ['get', '/v1/incidents/export', incidentExportQuerySchema],
+    ['get', '/v1/audit/verify', auditVerifyQuerySchema],
     ['delete', '/v1/bans/{subject}', manualUnbanQuerySchema],
   ])('documents the query parameters of %s %s as the code validates them', (method, path, schema) => {
     const parameters = (document.paths[path]?.[method]?.parameters ?? []).filter((parameter) => parameter.in === 'query');
