@@ -22,7 +22,7 @@ export { isPrunable, prunableAfter } from './prune.js';
 export { imposeManualBan, liftBan, MANUAL_RULE, type ManualBan } from './manual-ban.js';
 export { eventTime, retryAfterSeconds, MAX_LATENESS_MS } from './event-time.js';
 export { uuidFromParts } from './hash.js';
-export { cidrContains, normalizeIp, parseIp, parseCidr, type IpAddress, type Cidr } from './ip-address.js';
+export { cidrContains, ipRange, normalizeIp, parseIp, parseCidr, type IpAddress, type Cidr } from './ip-address.js';
 export { normalizeAccount } from './account-name.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
