@@ -100,8 +100,8 @@ export class AuditLogRepository implements OnModuleInit {
 
   /**
    * Without a key the log runs unsigned rather than refusing to start: the hash chain and a head
-   * kept outside Warden still detect every tampering but a rewrite after the last head kept, and
-   * a deployment that upgrades must not lose its audit trail to a missing setting. Said loudly.
+   * kept outside Warden still detect every tampering up to the last head kept, and a deployment
+   * that upgrades must not lose its audit trail to a missing setting. Said loudly.
    */
   onModuleInit(): void {
     if (this.key === undefined) {
