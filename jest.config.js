@@ -4,6 +4,7 @@
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
+    '^#warden/client/(.*)$': '<rootDir>/libs/client/src/adapters/$1.ts',
     '^#warden/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,17 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Topic } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
 import { gatewayApiApp } from '../../apps/gateway-api/src/gateway-api.app.js';
 import { banDecision } from '../harness/ban-decisions.js';
+import { startNginx, type RunningNginx } from '../harness/nginx.js';
 import { EDGE_KEY, startApp, uniqueTopicPrefix, type RunningApp } from '../harness/running-app.js';
 import { waitFor } from '../harness/wait-for.js';
-
-const NGINX = process.env.NGINX_BINARY ?? '/usr/sbin/nginx';
 
 /** The nginx configuration of docs/proxies.md, so what the docs show is what this test runs. */
 function documentedNginxConfig(): string {
@@ -19,14 +16,6 @@ function documentedNginxConfig(): string {
   const block = /```nginx\n([\s\S]*?)```/.exec(docs)?.[1];
   if (!block) throw new Error('docs/proxies.md has no nginx block');
   return block;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Answer {
@@ -60,8 +49,7 @@ describe('nginx auth_request in front of an upstream, asking gateway-api /v1/che
   const untrustedPeer = '127.0.0.9';
   let gateway: RunningApp;
   let upstream: Server;
-  let nginx: ChildProcess;
-  let dir: string;
+  let nginx: RunningNginx;
   let proxyUrl: string;
 
   beforeAll(async () => {
@@ -73,35 +61,22 @@ describe('nginx auth_request in front of an upstream, asking gateway-api /v1/che
     upstream = createServer((_req, res) => res.end('hello from upstream'));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 
-    dir = mkdtempSync(join(tmpdir(), 'warden-nginx-'));
-    const port = await freePort();
     const wardenPort = new URL(gateway.url).port;
     const http = documentedNginxConfig()
       .replace('server warden:3000;', `server 127.0.0.1:${wardenPort};`)
       .replace('server app:8080;', `server 127.0.0.1:${(upstream.address() as AddressInfo).port};`)
-      .replace('listen 8000;', `listen 127.0.0.1:${port};`)
+      .replace('listen 8000;', 'listen LISTEN;')
       .replace('<edge key>', EDGE_KEY);
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${join(dir, name)};`).join('\n  ');
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `daemon off;\nmaster_process off;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'error.log')} warn;\n` +
-        `events { worker_connections 64; }\nhttp {\n  access_log off;\n  ${temp}\n${http}\n}\n`,
-    );
-    nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' });
-    proxyUrl = `http://127.0.0.1:${port}`;
+    nginx = await startNginx(http);
+    proxyUrl = nginx.url;
     await waitFor('nginx to listen', () => getFrom(allowed, `${proxyUrl}/`).then(() => true), 15_000);
     await waitFor('the bans in the view', async () => ((await getFrom(banned, `${proxyUrl}/`)).status === 429 ? true : undefined));
   });
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once('exit', resolve));
-      nginx.kill('SIGTERM');
-      await exited;
-    }
+    await nginx?.stop();
     await new Promise((resolve) => upstream?.close(resolve));
     await gateway?.close();
-    if (dir && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('lets an allowed client reach the upstream', async () => {

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/kafka-broker.js';
 import { spawnApp, waitUntilReady, type AppProcess } from './app-process.js';
+import { createDatabase, dropDatabase } from './postgres.js';
 
 export interface WardenProcess {
   readonly process: AppProcess;
@@ -59,4 +60,35 @@ export function remoteTcpPortsOf(pid: number): number[] {
     }
   }
   return ports;
+}
+
+export interface DistributedWarden extends WardenProcess {
+  readonly databaseUrl: string;
+  /** Kills the process and drops its database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * All of Warden in one process on the test run's Kafka broker, with a database of its own and
+ * topics under `topicPrefix`; one key `all:<key>:*`.
+ */
+export async function startDistributedWarden(topicPrefix: string, key: string, env: NodeJS.ProcessEnv = {}): Promise<DistributedWarden> {
+  const databaseUrl = await createDatabase('warden_distributed');
+  const warden = await startWardenProcess({
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    DATABASE_URL: databaseUrl,
+    WARDEN_API_KEYS: `all:${key}:*`,
+    WARDEN_TOPIC_PREFIX: topicPrefix,
+    WARDEN_TOPIC_PARTITIONS: '2',
+    ...env,
+  });
+  return {
+    ...warden,
+    databaseUrl,
+    stop: async () => {
+      warden.process.child.kill('SIGKILL');
+      await warden.process.exited();
+      await dropDatabase(databaseUrl);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { Topic, type BanDecisionRecord, type VerdictRecord } from '#warden/contracts';
+import { Topic, type BanDecisionRecord, type DeadLetter, type VerdictRecord } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
@@ -10,7 +10,11 @@ import { BAN_ENGINE_GROUP } from './attempts/login-attempts.consumer.js';
 import { banEngineApp } from './ban-engine.app.js';
 import { AnnounceBanHandler } from './bans/ban-step.handlers.js';
 
-/** A batch whose work fails is not committed: it comes again, and is decided once it can be. */
+/**
+ * A batch whose work fails is not committed: it comes again, and is decided once it can be. An
+ * outage waits as long as it lasts; a failure that stays with one record sends that record, and
+ * only it, to the DLQ after WARDEN_POISON_TRIES tries (DESIGN §8).
+ */
 describe('ban engine when its work fails', () => {
   const prefix = uniqueTopicPrefix('failing');
   const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
@@ -20,7 +24,7 @@ describe('ban engine when its work fails', () => {
 
   beforeAll(async () => {
     databaseUrl = await createDatabase('warden_failing');
-    engine = await startApp(banEngineApp, { WARDEN_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, WARDEN_TOPIC_PARTITIONS: '1' });
+    engine = await startApp(banEngineApp, { WARDEN_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, WARDEN_TOPIC_PARTITIONS: '1', WARDEN_POISON_TRIES: '3' });
     db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   });
 
@@ -60,7 +64,8 @@ describe('ban engine when its work fails', () => {
     await producer.disconnect();
   };
 
-  it('leaves the offset uncommitted and retries until the database is back', async () => {
+  it('leaves the offset uncommitted and retries until the database is back, dead-lettering nothing', async () => {
+    const deadLetters = await new TopicReader<DeadLetter>(prefix + Topic.dlq).start();
     const verdicts = await new TopicReader<VerdictRecord>(prefix + Topic.verdicts).start();
     try {
       // Break the engine's writes: the table it stores state in is gone.
@@ -68,7 +73,8 @@ describe('ban engine when its work fails', () => {
       const id = randomUUID();
       await send([{ id, ip: '192.0.2.9' }]);
 
-      await waitFor('two failed tries', async () => ((await failures()) >= 2 ? true : undefined), 60_000, 200);
+      // More failures than WARDEN_POISON_TRIES: a missing table is the deployment's fault, not the record's.
+      await waitFor('five failed tries', async () => ((await failures()) >= 5 ? true : undefined), 60_000, 200);
       expect(await committedOffset()).toBeLessThan(1);
       expect(verdicts.values).toEqual([]);
       const stored = await db.query('SELECT 1 FROM login_attempts WHERE id = $1', [id]);
@@ -78,38 +84,62 @@ describe('ban engine when its work fails', () => {
       await waitFor('the verdict', () => (verdicts.values.some((verdict) => verdict.attemptId === id) ? true : undefined), 60_000);
       await waitFor('the committed offset', async () => ((await committedOffset()) === 1 ? true : undefined), 30_000);
       expect(verdicts.values.filter((verdict) => verdict.attemptId === id)).toHaveLength(1);
+      expect(deadLetters.values).toEqual([]);
     } finally {
       await verdicts.stop();
+      await deadLetters.stop();
     }
   });
 
-  it('leaves the offset uncommitted and retries when a step of the bans saga fails', async () => {
+  it('leaves the offset uncommitted and retries when a step of the bans saga fails, fewer times than it may', async () => {
     const decisions = await new TopicReader<BanDecisionRecord>(prefix + Topic.banDecisions).start();
     const handler = engine.app.get(AnnounceBanHandler);
     const announce = handler.execute.bind(handler);
     const before = { offset: await committedOffset(), failures: await failures() };
-    let failing = true;
+    // Two failures, then the third try works: fewer than WARDEN_POISON_TRIES, so nothing is dead-lettered.
+    let calls = 0;
     handler.execute = async (command) => {
-      if (failing) throw new Error('announcing failed (injected by the test)');
+      if (++calls <= 2) throw new Error('announcing failed (injected by the test)');
       return announce(command);
     };
     try {
       // Five failures of one account from one IP: the fifth bans account-ip (DESIGN §7).
       await send(Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.10', account: 'mallory' })));
-      await waitFor('two failed tries', async () => ((await failures()) >= before.failures + 2 ? true : undefined), 60_000, 200);
-      expect(await committedOffset()).toBe(before.offset);
-      const banned = await db.query("SELECT 1 FROM bans WHERE subject = 'account-ip:mallory|192.0.2.10'");
-      expect(banned.rows).toEqual([]); // rolled back with the rest of the batch
-
-      failing = false;
       await waitFor('the committed offset', async () => ((await committedOffset()) === before.offset + 5 ? true : undefined), 60_000);
       const ban = await db.query("SELECT level FROM bans WHERE subject = 'account-ip:mallory|192.0.2.10'");
       expect(ban.rows).toEqual([{ level: 1 }]);
       const published = decisions.values.filter((decision) => decision.subject === 'account-ip:mallory|192.0.2.10');
       expect(published.map((decision) => decision.level)).toEqual([1]);
+      expect(await failures()).toBe(before.failures + 2);
     } finally {
       handler.execute = announce;
       await decisions.stop();
+    }
+  });
+
+  it('dead-letters the one record whose work keeps failing, and decides the rest of its batch', async () => {
+    const deadLetters = await new TopicReader<DeadLetter>(prefix + Topic.dlq).start();
+    const handler = engine.app.get(AnnounceBanHandler);
+    const announce = handler.execute.bind(handler);
+    const before = await committedOffset();
+    handler.execute = async (command) => {
+      if (command.decision.subject.includes('poison')) throw new Error('announcing this ban always fails (injected by the test)');
+      return announce(command);
+    };
+    try {
+      const poison = Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.11', account: 'poison' }));
+      const healthy = Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.12', account: 'trudy' }));
+      await send([...poison, ...healthy]);
+      await waitFor('the committed offset', async () => ((await committedOffset()) === before + 10 ? true : undefined), 60_000);
+      // The fifth failure is the one whose ban cannot be announced: it alone goes to the DLQ.
+      await waitFor('the dead letter', () => (deadLetters.values.length > 0 ? true : undefined), 10_000);
+      expect(deadLetters.values.map((letter) => JSON.parse(letter.payload).id)).toEqual([poison[4]!.id]);
+      expect(deadLetters.values[0]!.error).toMatch(/^processing failed 3 times: announcing this ban always fails/);
+      const bans = await db.query("SELECT subject FROM bans WHERE subject IN ('account-ip:poison|192.0.2.11', 'account-ip:trudy|192.0.2.12')");
+      expect(bans.rows).toEqual([{ subject: 'account-ip:trudy|192.0.2.12' }]);
+    } finally {
+      handler.execute = announce;
+      await deadLetters.stop();
     }
   });
 });

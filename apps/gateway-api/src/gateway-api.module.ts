@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SubmitAttemptsHttpController } from './attempts/submit-attempts/submit-attempts.http.controller.js';
 import { SubmitAttemptsService } from './attempts/submit-attempts/submit-attempts.service.js';
+import { BadKeyReportsService } from './bad-keys/bad-key-reports.service.js';
 import { BanLookupService } from './ban-lookup/ban-lookup.service.js';
 import { CheckFastRoute } from './check/check.fast-route.js';
 import { CheckHttpController } from './check/check.http.controller.js';
@@ -28,6 +29,7 @@ import { VerdictWaiter } from './verdicts/verdict-waiter.js';
     CheckService,
     CheckFastRoute,
     DecisionStreamService,
+    BadKeyReportsService,
   ],
 })
 export class GatewayApiModule {}

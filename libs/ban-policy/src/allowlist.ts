@@ -1,4 +1,4 @@
-import { cidrContains, type IpAddress } from './ip-address.js';
+import { cidrContains, type IpAddress } from '#warden/contracts';
 import type { Allowlist } from './policy.types.js';
 
 /** An allowlisted network or account is never banned (DESIGN §7). */

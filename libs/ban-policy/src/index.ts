@@ -5,6 +5,8 @@
 export type { PolicyAttempt } from './attempt.js';
 export { decide, type DecideResult } from './decide.js';
 export { banStatus, type ActiveBan } from './status.js';
+export { sweepEndedBans } from './ended-bans.js';
+export { RangePrefixCounter } from './range-prefixes.js';
 export {
   checkSubjects,
   rangePrefixOfSubject,
@@ -22,8 +24,9 @@ export { isPrunable, prunableAfter } from './prune.js';
 export { imposeManualBan, liftBan, MANUAL_RULE, type ManualBan } from './manual-ban.js';
 export { eventTime, retryAfterSeconds, MAX_LATENESS_MS } from './event-time.js';
 export { uuidFromParts } from './hash.js';
-export { cidrContains, ipRange, normalizeIp, parseIp, parseCidr, type IpAddress, type Cidr } from './ip-address.js';
-export { normalizeAccount } from './account-name.js';
+// The input boundary's parsers, which the policy decides with (one IP parser for the product).
+export { cidrContains, ipRange, normalizeIp, parseIp, parseCidr, normalizeAccount, type IpAddress, type Cidr } from '#warden/contracts';
+export { isTrustedProxy, resolveClientAddress, type ClientAddress, type ForwardingHeaders } from './client-address.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
 export { loadPolicy, policyFromData, policyFormatOf, extendAllowlist, type PolicyFormat } from './policy-loader.js';

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { normalizeAccount } from './account-name.js';
-import { parseCidr } from './ip-address.js';
+import { normalizeAccount } from '#warden/contracts';
+import { parseCidr } from '#warden/contracts';
 import { compilePolicy, resolvePolicyFile, type PolicyResult } from './policy-compiler.js';
 import { formatIssues, policyFileSchema } from './policy.schema.js';
 import type { Policy } from './policy.types.js';

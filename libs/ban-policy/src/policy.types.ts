@@ -1,9 +1,6 @@
-import type { Cidr } from './ip-address.js';
+import type { Cidr, SubjectScope } from '#warden/contracts';
 
-/** What a subject string names: `ip:…`, `range:…`, `account:…`, `account-ip:…`, `account-credential:…`. */
-export type SubjectScope = 'ip' | 'range' | 'account' | 'account-ip' | 'account-credential';
-
-export const SUBJECT_SCOPES: readonly SubjectScope[] = ['account-ip', 'account-credential', 'account', 'ip', 'range'];
+export { SUBJECT_SCOPES, type SubjectScope } from '#warden/contracts';
 
 /**
  * What a rule counts:

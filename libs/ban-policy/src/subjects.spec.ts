@@ -1,4 +1,4 @@
-import { normalizeAccount } from './account-name.js';
+import { normalizeAccount } from '#warden/contracts';
 import { DEFAULT_POLICY } from './default-policy.js';
 import { extendAllowlist } from './policy-loader.js';
 import { checkSubjects, InvalidIpAddressError, rangePrefixOfSubject, scopeOfSubject, subjectKeysOf, subjectsOf } from './subjects.js';

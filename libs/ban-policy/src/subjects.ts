@@ -1,6 +1,6 @@
-import { normalizeAccount } from './account-name.js';
+import { normalizeAccount } from '#warden/contracts';
 import { isAccountAllowlisted, isIpAllowlisted, isRangeAllowlisted } from './allowlist.js';
-import { formatIp, ipRange, parseIp, type IpAddress } from './ip-address.js';
+import { formatIp, ipRange, parseIp, type IpAddress } from '#warden/contracts';
 import type { Policy, SubjectScope } from './policy.types.js';
 
 /** The values that name an attempt's (or a check's) subjects. */
@@ -214,13 +214,7 @@ export function rangePrefixOfSubject(subject: string): { readonly version: 4 | 6
   return { version: subject.includes(':', 'range:'.length) ? 6 : 4, prefix };
 }
 
-/** The scope of a subject string (the text before the first `:`), or null when it names none. */
-export function scopeOfSubject(subject: string): SubjectScope | null {
-  const scope = subject.slice(0, subject.indexOf(':'));
-  return scope === 'ip' || scope === 'range' || scope === 'account' || scope === 'account-ip' || scope === 'account-credential'
-    ? scope
-    : null;
-}
+export { scopeOfSubject } from '#warden/contracts';
 
 function nonBlank(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;

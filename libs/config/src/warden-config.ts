@@ -62,6 +62,7 @@ const environmentSchema = z.object({
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .default([]),
   WARDEN_VERDICT_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
+  WARDEN_POISON_TRIES: positiveInt.max(100).default(3),
   WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -91,6 +92,8 @@ export interface WardenConfig {
   readonly policy: Policy;
   /** How long `POST /v1/attempts?wait=verdict` waits for the engine's verdicts. */
   readonly verdictTimeoutMs: number;
+  /** Tries of a failing batch, and then of its failing record, before the record is dead-lettered (DESIGN §8). */
+  readonly poisonTries: number;
   /** Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (WARDEN_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly Cidr[];
 }
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     attemptRetentionMs: e.WARDEN_ATTEMPT_RETENTION_HOURS * 3_600_000,
     policy: policy.policy,
     verdictTimeoutMs: e.WARDEN_VERDICT_TIMEOUT_MS,
+    poisonTries: e.WARDEN_POISON_TRIES,
     trustedProxies: e.WARDEN_TRUSTED_PROXIES,
   };
 }

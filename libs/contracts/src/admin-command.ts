@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeTextField, instantField, subjectField, textField, uuidField } from './boundary/fields.js';
 
 /** Version of the `auth.admin-commands` record. */
 export const ADMIN_COMMAND_SCHEMA_VERSION = 1;
@@ -13,22 +14,22 @@ export const MAX_MANUAL_BAN_SECONDS = 365 * 24 * 3_600;
 export const adminCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({
     schemaVersion: z.literal(ADMIN_COMMAND_SCHEMA_VERSION),
-    id: z.uuid(),
+    id: uuidField,
     type: z.literal('ban'),
-    subject: z.string().min(3).max(1024),
+    subject: subjectField,
     durationSeconds: z.number().int().positive().max(MAX_MANUAL_BAN_SECONDS),
-    reason: z.string().min(1).max(2_000),
-    actor: z.string().min(1).max(256),
-    issuedAt: z.iso.datetime({ offset: true }),
+    reason: freeTextField(2_000),
+    actor: textField(256),
+    issuedAt: instantField,
   }),
   z.strictObject({
     schemaVersion: z.literal(ADMIN_COMMAND_SCHEMA_VERSION),
-    id: z.uuid(),
+    id: uuidField,
     type: z.literal('unban'),
-    subject: z.string().min(3).max(1024),
-    reason: z.string().min(1).max(2_000),
-    actor: z.string().min(1).max(256),
-    issuedAt: z.iso.datetime({ offset: true }),
+    subject: subjectField,
+    reason: freeTextField(2_000),
+    actor: textField(256),
+    issuedAt: instantField,
   }),
 ]);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_MANUAL_BAN_SECONDS } from './admin-command.js';
+import { accountField, freeTextField, ipField, MAX_SUBJECT_LENGTH, textField } from './boundary/index.js';
 import { incidentRecordSchema, incidentTypeSchema } from './incident.js';
 
 /** The most incidents one `GET /v1/incidents` page holds, and how many it holds by default. */
@@ -21,7 +22,7 @@ export type AuditedIncident = z.infer<typeof auditedIncidentSchema>;
 
 /** Query of `GET /v1/incidents` (DESIGN §5): `from` inclusive, `to` exclusive, on the incident's `at`. */
 export const incidentSearchQuerySchema = z.strictObject({
-  subject: z.string().min(1).max(1024).optional(),
+  subject: textField(MAX_SUBJECT_LENGTH).optional(),
   type: incidentTypeSchema.optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -89,11 +90,11 @@ export type AuditVerification = z.infer<typeof auditVerificationSchema>;
 /** Body of `POST /v1/bans`: exactly one of `ip`, `account`, `range`. */
 export const manualBanRequestSchema = z
   .strictObject({
-    ip: z.string().min(1).max(64).optional(),
-    account: z.string().min(1).max(320).optional(),
-    range: z.string().min(1).max(64).optional(),
+    ip: ipField.optional(),
+    account: accountField.optional(),
+    range: textField(64).optional(),
     durationSeconds: z.number().int().positive().max(MAX_MANUAL_BAN_SECONDS),
-    reason: z.string().trim().min(1).max(2_000),
+    reason: freeTextField(2_000),
   })
   .refine((body) => [body.ip, body.account, body.range].filter((value) => value !== undefined).length === 1, {
     message: 'give exactly one of ip, account, range',
@@ -104,7 +105,7 @@ export type ManualBanRequest = z.infer<typeof manualBanRequestSchema>;
 
 /** Query of `DELETE /v1/bans/{subject}`. */
 export const manualUnbanQuerySchema = z.strictObject({
-  reason: z.string().trim().min(1).max(2_000),
+  reason: freeTextField(2_000),
 });
 
 /** Answer of `POST /v1/bans` and `DELETE /v1/bans/{subject}`: the admin command published. */

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MAX_SUBJECT_LENGTH } from './boundary/subject.js';
+import { hasControlCharacterOutsideLineBreaks } from './boundary/text.js';
+import { instantField, textField } from './boundary/fields.js';
 
 /** Version of the `auth.incidents` record. */
 export const INCIDENT_SCHEMA_VERSION = 1;
@@ -12,6 +15,8 @@ export const INCIDENT_TYPES = [
   'manual_unban',
   'allowlist_hit',
   'attempt_rejected',
+  /** An address presented bad API keys to Warden's own API until it was throttled (gateway-api). */
+  'client_throttled',
 ] as const;
 
 export const incidentTypeSchema = z.enum(INCIDENT_TYPES);
@@ -30,19 +35,23 @@ export const incidentRecordSchema = z
     id: z.uuid(),
     type: incidentTypeSchema,
     severity: z.enum(INCIDENT_SEVERITIES),
-    subject: z.string().min(1).max(1024),
-    rule: z.string().max(128).nullable(),
+    subject: textField(MAX_SUBJECT_LENGTH),
+    rule: textField(128).nullable(),
     level: z.number().int().nullable(),
     /** ISO-8601, or null where no ban has an end. */
-    until: z.iso.datetime({ offset: true }).nullable(),
+    until: instantField.nullable(),
     attemptIds: z.array(z.uuid()).readonly(),
     /** `policy` for the engine's own decisions, else the API key name of the admin. */
-    actor: z.string().min(1).max(256),
-    reason: z.string().nullable(),
-    at: z.iso.datetime({ offset: true }),
+    actor: textField(256),
+    reason: z
+      .string()
+      .max(4_000)
+      .refine((value) => !hasControlCharacterOutsideLineBreaks(value), 'must not contain control characters')
+      .nullable(),
+    at: instantField,
     /** The rule runs in simulate mode: nobody was banned. */
     simulated: z.boolean(),
-    policyVersion: z.string().max(64).nullable(),
+    policyVersion: textField(64).nullable(),
   })
   .readonly();
 

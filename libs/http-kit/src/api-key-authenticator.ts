@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
 import { WARDEN_CONFIG, type ApiKey, type Scope, type WardenConfig } from '#warden/config';
-import { BAD_KEY_LIMIT, BadKeyThrottle } from './bad-key-throttle.js';
+import type { BadKeyReports } from './bad-key-reports.js';
+import { BAD_KEY_LIMIT, BAD_KEY_RULE, BadKeyThrottle } from './bad-key-throttle.js';
 import { ClientAddressResolver, type ClientAddress } from './client-address.js';
 import { problem, type Problem } from './problem.js';
 import { throttledHeaders } from './rate-limit-headers.js';
@@ -19,27 +21,56 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * `timingSafeEqual`, against every configured key without stopping at a match, so the time taken
  * says nothing about any key. Keys are never logged. An address that keeps presenting bad keys is
  * throttled (429 + Retry-After) by {@link BadKeyThrottle}, even once it finds a good one.
+ *
+ * Guessing is visible: `warden_api_key_rejections_total` counts each bad key (`rejected`) and each
+ * request refused while throttled (`throttled`); the start of a throttle is a warn line with the
+ * address (never the key). Where the app registered {@link BadKeyReports} (gateway-api), each bad
+ * key also goes through Warden's own pipeline, and a ban the engine decides on it (seen in the
+ * decision view of every instance) throttles the address here too: see BadKeyReportsService.
  */
 @Injectable()
 export class ApiKeyAuthenticator {
   private readonly keys: ReadonlyArray<{ apiKey: ApiKey; digest: Buffer }>;
   private readonly throttle = new BadKeyThrottle();
+  private readonly rejections: Counter<'outcome'>;
+  private readonly logger = new Logger('api-keys');
+  private reports?: BadKeyReports;
 
   constructor(
     @Inject(WARDEN_CONFIG) config: WardenConfig,
     @Inject(ClientAddressResolver) private readonly clients: ClientAddressResolver,
+    @Inject(Registry) registry: Registry,
   ) {
     this.keys = (config.apiKeys ?? []).map((apiKey) => ({ apiKey, digest: digest(apiKey.key) }));
+    this.rejections = new Counter({
+      name: 'warden_api_key_rejections_total',
+      help: 'Requests to Warden refused for their API key: rejected (missing or wrong), throttled (the address presented too many bad keys)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+  }
+
+  /** Called once by an app that has the pipeline (gateway-api). */
+  useReports(reports: BadKeyReports): void {
+    this.reports = reports;
   }
 
   authenticate(peer: string | undefined, headers: IncomingHttpHeaders, scope: Scope, now: number): Authentication {
     const client = this.clients.resolve(peer, headers);
-    const waiting = this.throttle.retryAfter(client.ip, now);
-    if (waiting > 0) return tooManyBadKeys(waiting);
+    const waiting = Math.max(this.throttle.retryAfter(client.ip, now), this.reports?.sharedRetryAfter(client.ip, now) ?? 0);
+    if (waiting > 0) {
+      this.rejections.inc({ outcome: 'throttled' });
+      return tooManyBadKeys(waiting);
+    }
     const apiKey = this.identify(headers.authorization);
     if (!apiKey) {
+      this.rejections.inc({ outcome: 'rejected' });
+      this.reports?.badKey(client.ip, now);
       const owed = this.throttle.recordBadKey(client.ip, now);
-      if (owed > 0) return tooManyBadKeys(owed);
+      if (owed > 0) {
+        this.onThrottled(client.ip, now, owed);
+        return tooManyBadKeys(owed);
+      }
       return {
         ok: false,
         problem: problem(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
@@ -50,6 +81,12 @@ export class ApiKeyAuthenticator {
       return { ok: false, problem: problem(403, 'forbidden', `The API key "${apiKey.name}" lacks the scope ${scope}.`), headers: {} };
     }
     return { ok: true, apiKey, client };
+  }
+
+  private onThrottled(ip: string, now: number, retryAfter: number): void {
+    const ban = this.throttle.banOf(ip);
+    this.logger.warn({ msg: 'address throttled for bad API keys', ip, badKeys: BAD_KEY_LIMIT, retryAfter });
+    this.reports?.throttled({ ip, rule: BAD_KEY_RULE, level: ban?.level ?? 1, until: ban?.until ?? now + retryAfter * 1000, at: now, badKeys: BAD_KEY_LIMIT });
   }
 
   private identify(header: string | undefined): ApiKey | undefined {

@@ -1,7 +1,8 @@
-import { banStatus, decide, isPrunable, policyFromData, type Policy, type SubjectState } from '#warden/ban-policy';
+import { banStatus, decide, isPrunable, policyFromData, type BanRecord, type Policy, type SubjectState } from '#warden/ban-policy';
 
 /** Bad keys one address may present in the window before it is throttled. */
 export const BAD_KEY_LIMIT = 10;
+export const BAD_KEY_RULE = 'bad-api-keys';
 
 /**
  * Warden's own policy for its clients (DESIGN §5, "repeated bad keys from one IP get that IP
@@ -11,7 +12,7 @@ export const BAD_KEY_LIMIT = 10;
 const BAD_KEY_POLICY: Policy = (() => {
   const result = policyFromData({
     rules: {
-      'bad-api-keys': { counts: 'failures', subject: 'ip', threshold: BAD_KEY_LIMIT, window: '1m', ban: '1m', escalating: true, visible: true },
+      [BAD_KEY_RULE]: { counts: 'failures', subject: 'ip', threshold: BAD_KEY_LIMIT, window: '1m', ban: '1m', escalating: true, visible: true },
     },
     escalation: { maxBan: '1h' },
   });
@@ -36,6 +37,11 @@ export class BadKeyThrottle {
     if (this.states.size === 0) return 0;
     const ban = this.states.get(`ip:${ip}`)?.ban;
     return ban === undefined ? 0 : banStatus([{ subject: `ip:${ip}`, ...ban }], now).retryAfter;
+  }
+
+  /** The throttle's ban of `ip`, if it has one (ended or not). */
+  banOf(ip: string): BanRecord | undefined {
+    return this.states.get(`ip:${ip}`)?.ban;
   }
 
   /** Counts a bad key from `ip` (a normalized address); returns the wait it now owes (0 if none). */

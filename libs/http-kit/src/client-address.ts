@@ -1,32 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { cidrContains, normalizeIp, parseIp, type Cidr } from '#warden/ban-policy';
+import { isTrustedProxy, resolveClientAddress, type Cidr, type ClientAddress } from '#warden/ban-policy';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 
-/** Who is calling: the address Warden judges, and whether a trusted proxy named it. */
-export interface ClientAddress {
-  /** Canonical IP text of the client. */
-  readonly ip: string;
-  /** True when a trusted proxy forwarded it (X-Forwarded-For / X-Real-IP): always checked (DESIGN §5). */
-  readonly forwarded: boolean;
-}
-
-/** `1.2.3.4`, `1.2.3.4:5678`, `[2001:db8::1]:443` or `2001:db8::1` → canonical text, or null. */
-function forwardedAddress(entry: string): string | null {
-  const text = entry.trim();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(text);
-  if (bracketed) return normalizeIp(bracketed[1]!);
-  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(text);
-  return normalizeIp(v4WithPort ? v4WithPort[1]! : text);
-}
+export type { ClientAddress } from '#warden/ban-policy';
 
 /**
- * Resolves the client of a request: the peer address, or, when the peer is in
- * `WARDEN_TRUSTED_PROXIES`, the rightmost untrusted address of `X-Forwarded-For` (else `X-Real-IP`).
- * Walking from the right, each trusted hop is skipped; when every hop is trusted, or the next one
- * to the left does not read as an address, the leftmost address read so far is the client (as
- * nginx's `real_ip_recursive` does). Peer addresses are normalized first (`::ffff:10.0.0.1` is
- * `10.0.0.1`), so one CIDR list serves both socket families.
+ * Resolves the client of a request with `WARDEN_TRUSTED_PROXIES`: the peer, or the rightmost
+ * untrusted address a trusted proxy forwarded. The rule itself is the policy library's
+ * `resolveClientAddress`, which the gateway library (`libs/client`) uses too.
  */
 @Injectable()
 export class ClientAddressResolver {
@@ -37,31 +19,10 @@ export class ClientAddressResolver {
   }
 
   isTrusted(ip: string): boolean {
-    if (this.trusted.length === 0) return false;
-    const address = parseIp(ip);
-    return address !== null && this.trusted.some((cidr) => cidrContains(cidr, address));
+    return isTrustedProxy(ip, this.trusted);
   }
 
   resolve(peer: string | undefined, headers: IncomingHttpHeaders): ClientAddress {
-    const peerIp = normalizeIp(peer ?? '') ?? '0.0.0.0';
-    if (!this.isTrusted(peerIp)) return { ip: peerIp, forwarded: false };
-    const chain = this.forwardedChain(headers);
-    let client: string | null = null;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const hop = forwardedAddress(chain[i]!);
-      if (hop === null) break;
-      client = hop;
-      if (!this.isTrusted(hop)) break;
-    }
-    return client === null ? { ip: peerIp, forwarded: false } : { ip: client, forwarded: true };
-  }
-
-  private forwardedChain(headers: IncomingHttpHeaders): string[] {
-    const forwardedFor = headers['x-forwarded-for'];
-    const list = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
-    if (list !== undefined && list.trim() !== '') return list.split(',');
-    const realIp = headers['x-real-ip'];
-    const single = Array.isArray(realIp) ? realIp[realIp.length - 1] : realIp;
-    return single !== undefined && single.trim() !== '' ? [single] : [];
+    return resolveClientAddress(peer, headers, this.trusted);
   }
 }

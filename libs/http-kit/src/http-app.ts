@@ -5,6 +5,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { WardenConfig } from '#warden/config';
+import { answerClientError, answerRouterError, MAX_PATH_PARAM_LENGTH, refuseNulInUrl } from './edge-errors.js';
 import { FastRoutes } from './fast-routes.js';
 import { recordRoutes } from './known-routes.js';
 
@@ -20,13 +21,18 @@ export function jsonLogger(level: string): ConsoleLogger {
 /**
  * Creates a Warden HTTP app on Fastify: JSON bodies only (anything else is a 415), the body limit
  * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM, and the {@link FastRoutes}
- * answered before Fastify. Call `listen` on the result.
+ * answered before Fastify. What fails before a route (a NUL in the URL, bad encoding, an unknown
+ * method, too large headers) is a problem too (see edge-errors). Call `listen` on the result.
  */
 export async function createHttpApp(module: unknown, config: WardenConfig, fastRoutes = new FastRoutes()): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
-    serverFactory: (handler: RequestListener) => createServer((request, response) => fastRoutes.handle(request, response) || handler(request, response)),
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
+    serverFactory: (handler: RequestListener) =>
+      createServer((request, response) => refuseNulInUrl(request, response) || fastRoutes.handle(request, response) || handler(request, response)),
   });
   // Fastify would read text/plain bodies as strings; Warden accepts JSON and nothing else.
   adapter.getInstance().removeContentTypeParser('text/plain');

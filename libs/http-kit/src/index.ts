@@ -10,3 +10,4 @@ export * from './client-address.js';
 export * from './rate-limit-headers.js';
 export * from './api-key-authenticator.js';
 export * from './fast-routes.js';
+export * from './bad-key-reports.js';

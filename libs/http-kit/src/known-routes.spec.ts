@@ -17,5 +17,8 @@ describe('KnownRoutes', () => {
   it('knows nothing of other paths', () => {
     expect(routes.allowedMethods('/v1/nothing')).toEqual([]);
     expect(routes.allowedMethods('/v1/bans/a/b/explain')).toEqual([]);
+    // Fastify's router does not ignore a trailing slash, so neither does the 405.
+    expect(routes.allowedMethods('/v1/attempts/')).toEqual([]);
+    expect(routes.allowedMethods('/v1/bans/ip%3A1.2.3.4/explain/')).toEqual([]);
   });
 });

@@ -27,13 +27,16 @@ export class KnownRoutes {
     return [...allowed].sort();
   }
 
-  /** `/v1/bans/:subject/explain` → one segment per parameter; `*` → the rest of the path. */
+  /**
+   * `/v1/bans/:subject/explain` → one segment per parameter; `*` → the rest of the path. Exact, as
+   * Fastify's router is: `/v1/status/` is not `/v1/status` (a 404 there, not a 405 naming GET).
+   */
   private static patternOf(path: string): RegExp {
     const escaped = path
       .split('/')
       .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('/');
-    return new RegExp(`^${escaped}/?$`);
+    return new RegExp(`^${escaped}$`);
   }
 }
 

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply } from 'fastify';
 import { knownRoutesOf } from './known-routes.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem, type Problem } from './problem.js';
+import { afterUnreadBody } from './unread-body.js';
 
 /** Fastify's own errors (body parsing, limits) that a client caused, as problems. */
 const FASTIFY_PROBLEMS: Record<string, Problem> = {
@@ -33,7 +34,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { body, headers } = this.methodNotAllowed(error, reply) ?? this.toProblem(error);
-    void reply.status(body.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(body);
+    // A body still arriving (a 413 or 415 before it was read) is read to its end first, so the close is clean.
+    afterUnreadBody(reply.request.raw, () => void reply.status(body.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(body));
   }
 
   /** A 404 for a path that is served, only with other methods: 405 with `Allow`. */
@@ -41,7 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (!(error instanceof HttpException) || error.getStatus() !== 404) return undefined;
     const { method, url } = reply.request;
     const allowed = knownRoutesOf(reply.server)?.allowedMethods(url.split('?')[0]!) ?? [];
-    if (allowed.length === 0) return undefined;
+    if (allowed.length === 0 || allowed.includes(method)) return undefined;
     return {
       body: problem(405, 'method_not_allowed', `${method} is not allowed on this path; use ${allowed.join(', ')}.`),
       headers: { Allow: allowed.join(', ') },

@@ -1,15 +1,17 @@
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '#warden/contracts';
-import { sortBatch, type RawRecord } from './dead-letters.js';
+import { ConsumerHealth, type ConsumerHealthReport } from './consumer-health.js';
+import { rejectionRecords, sortBatch, type RawRecord } from './dead-letters.js';
 import {
   MessageBus,
   type BatchSubscription,
-  type Consumer,
   type Following,
+  type Subscribed,
   type OutgoingRecord,
   type TopicFollower,
   type TopicRecords,
 } from './message-bus.js';
+import { BatchAbandonedError, handleWithBreaker } from './poison-pill-breaker.js';
 import { CatchUp, deliverFollowed } from './topic-follower.js';
 
 interface StoredRecord {
@@ -111,7 +113,6 @@ function rawRecords(topic: string, batch: readonly StoredRecord[]): RawRecord[] 
 
 const MAX_BATCH = 1_000;
 const IDLE_WAIT_MS = 1_000;
-const MAX_RETRY_DELAY_MS = 5_000;
 
 /**
  * The embedded mode's stand-in for Kafka, behind the same {@link MessageBus} port: one ordered
@@ -122,12 +123,16 @@ const MAX_RETRY_DELAY_MS = 5_000;
 export class InProcessMessageBus extends MessageBus {
   private readonly topics = new Map<string, TopicLog>();
 
-  /** `now` is the clock of the topics' retention. */
-  constructor(private readonly now: () => number = Date.now) {
+  /** `now` is the clock of the topics' retention; `poisonTries` as `WARDEN_POISON_TRIES`. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly poisonTries = 3,
+  ) {
     super();
   }
 
   private readonly running = new Set<{ stopped: boolean; done: Promise<void> }>();
+  private readonly subscriptions = new Set<ConsumerHealth>();
   private readonly logger = new Logger(InProcessMessageBus.name);
 
   private log(topic: string): TopicLog {
@@ -156,24 +161,38 @@ export class InProcessMessageBus extends MessageBus {
     for (const batch of batches) await this.publish(batch.topic, batch.records);
   }
 
-  async subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer> {
+  async subscribe<T>(subscription: BatchSubscription<T>): Promise<Subscribed> {
     const log = this.log(subscription.topic);
     const groupId = subscription.groupId;
     if (!log.committed.has(groupId)) log.committed.set(groupId, subscription.fromBeginning === false ? log.nextOffset : 0);
+    const health = new ConsumerHealth(groupId, subscription.topic);
+    health.running = true;
+    this.subscriptions.add(health);
     const state = { stopped: false, done: Promise.resolve() };
-    state.done = this.consume(log, subscription, state);
+    state.done = this.consume(log, subscription, state, health);
     this.running.add(state);
     return {
+      health: () => health.report(),
       stop: async () => {
         state.stopped = true;
         this.running.delete(state);
         await state.done;
+        health.running = false;
+        this.subscriptions.delete(health);
       },
     };
   }
 
-  private async consume<T>(log: TopicLog, subscription: BatchSubscription<T>, state: { stopped: boolean }): Promise<void> {
-    let retryDelay = 50;
+  consumerHealth(): ConsumerHealthReport[] {
+    return [...this.subscriptions].map((health) => health.report());
+  }
+
+  /** As on Kafka: each batch through the poison-pill breaker, committed once its work and dead letters are done. */
+  private async consume<T>(log: TopicLog, subscription: BatchSubscription<T>, state: { stopped: boolean }, health: ConsumerHealth): Promise<void> {
+    const pause = async (ms: number): Promise<boolean> => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return !state.stopped;
+    };
     while (!state.stopped) {
       const from = log.committed.get(subscription.groupId) ?? 0;
       const batch = log.read(from, MAX_BATCH);
@@ -181,18 +200,20 @@ export class InProcessMessageBus extends MessageBus {
         await log.waitForRecords(IDLE_WAIT_MS);
         continue;
       }
-      const raw = rawRecords(subscription.topic, batch);
+      health.began(0);
       try {
-        const { decoded, rejections } = sortBatch(subscription.topic, raw, subscription.decode);
-        if (rejections.length > 0) await this.publishMany(rejections);
-        if (decoded.length > 0) await subscription.handle(decoded);
+        const { decoded, raw, refused } = sortBatch(subscription.topic, rawRecords(subscription.topic, batch), subscription.decode);
+        const failed = await handleWithBreaker(subscription.topic, decoded, raw, subscription.handle, {
+          tries: this.poisonTries,
+          logger: this.logger,
+          pause,
+        });
+        await this.publishMany(rejectionRecords(subscription.topic, [...refused, ...failed]));
         log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
-        retryDelay = 50;
       } catch (error) {
-        // Same as Kafka: the batch is not committed and comes again, after a growing pause.
-        this.logger.error({ msg: 'batch handler failed; retrying', topic: subscription.topic, err: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, retryDelay));
-        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
+        if (!(error instanceof BatchAbandonedError)) throw error;
+      } finally {
+        health.ended(0);
       }
     }
   }

@@ -1,4 +1,7 @@
+export * from './consumer-health.js';
 export * from './dead-letters.js';
+export * from './infrastructure-failure.js';
+export * from './poison-pill-breaker.js';
 export * from './in-process-message-bus.js';
 export * from './json-record-decoder.js';
 export * from './kafka-message-bus.js';

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
 import type { TopicSpec } from '#warden/contracts';
-import { sortBatch } from './dead-letters.js';
+import { ConsumerHealth, type ConsumerHealthReport } from './consumer-health.js';
+import { errorText, rejectionRecords, sortBatch } from './dead-letters.js';
 import {
   MessageBus,
   type BatchSubscription,
-  type Consumer,
   type Following,
+  type Subscribed,
   type OutgoingRecord,
   type TopicFollower,
   type TopicRecords,
 } from './message-bus.js';
+import { BatchAbandonedError, handleWithBreaker } from './poison-pill-breaker.js';
 import { CatchUp, deliverFollowed } from './topic-follower.js';
 
 export interface KafkaBusOptions {
@@ -19,7 +21,12 @@ export interface KafkaBusOptions {
   readonly clientId: string;
   readonly topicPrefix: string;
   readonly partitions: number;
+  /** Tries before a failing record is dead-lettered (`WARDEN_POISON_TRIES`, default 3). */
+  readonly poisonTries?: number;
 }
+
+const FIRST_RESTART_DELAY_MS = 1_000;
+const LONGEST_RESTART_DELAY_MS = 30_000;
 
 const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -56,6 +63,7 @@ export class KafkaMessageBus extends MessageBus {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly consumers = new Set<KafkaConsumer>();
+  private readonly subscriptions = new Set<ConsumerHealth>();
   private readonly logger = new Logger(KafkaMessageBus.name);
   private connected?: Promise<void>;
 
@@ -119,49 +127,138 @@ export class KafkaMessageBus extends MessageBus {
     await this.producer.sendBatch({ acks: -1, topicMessages });
   }
 
-  async subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer> {
+  /**
+   * One kafkajs consumer per subscription. Each batch goes through the poison-pill breaker, and
+   * its offset is committed once its work (and the dead letters of what failed) is durable. A
+   * consumer that crashes is started again with growing pauses; until then its health says it is
+   * stopped, which turns readiness to 503 (DESIGN §8).
+   */
+  async subscribe<T>(subscription: BatchSubscription<T>): Promise<Subscribed> {
     await this.connect();
-    const consumer = this.kafka.consumer({
+    const health = new ConsumerHealth(subscription.groupId, subscription.topic);
+    this.subscriptions.add(health);
+    let current: KafkaConsumer | undefined;
+    let stopped = false;
+    let restartDelay = FIRST_RESTART_DELAY_MS;
+    let restartTimer: NodeJS.Timeout | undefined;
+
+    const start = async (): Promise<void> => {
+      const consumer = this.batchConsumer(subscription);
+      current = consumer;
+      this.consumers.add(consumer);
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        // kafkajs restarts by itself after a retriable error; after any other it stays down.
+        if (payload.restart || stopped) return;
+        health.running = false;
+        this.logger.error({ msg: 'consumer crashed; starting it again', group: subscription.groupId, topic: subscription.topic, err: errorText(payload.error), inMs: restartDelay });
+        scheduleRestart(consumer);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.name(subscription.topic), fromBeginning: subscription.fromBeginning ?? true });
+      // The pause before the next restart grows until a batch is committed again.
+      await consumer.run(this.batchRunner(subscription, health, () => (restartDelay = FIRST_RESTART_DELAY_MS)));
+      health.running = true;
+    };
+    const scheduleRestart = (crashed: KafkaConsumer): void => {
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        if (stopped) return;
+        this.consumers.delete(crashed);
+        void crashed
+          .disconnect()
+          .catch(() => undefined)
+          .then(start)
+          .then(() => {
+            health.restarts++;
+            this.logger.warn({ msg: 'consumer started again', group: subscription.groupId, topic: subscription.topic });
+          })
+          .catch((error: unknown) => {
+            this.logger.error({ msg: 'consumer could not start again', group: subscription.groupId, err: errorText(error) });
+            if (current) scheduleRestart(current);
+          });
+      }, restartDelay);
+      restartDelay = Math.min(restartDelay * 2, LONGEST_RESTART_DELAY_MS);
+    };
+
+    await start();
+    return {
+      health: () => health.report(),
+      stop: async () => {
+        stopped = true;
+        clearTimeout(restartTimer);
+        health.running = false;
+        this.subscriptions.delete(health);
+        if (current) {
+          this.consumers.delete(current);
+          await current.disconnect();
+        }
+      },
+    };
+  }
+
+  private batchConsumer<T>(subscription: BatchSubscription<T>): KafkaConsumer {
+    return this.kafka.consumer({
       groupId: `${this.options.topicPrefix}${subscription.groupId}`,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
-    this.consumers.add(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.name(subscription.topic), fromBeginning: subscription.fromBeginning ?? true });
-    await consumer.run({
+  }
+
+  private batchRunner<T>(subscription: BatchSubscription<T>, health: ConsumerHealth, committed: () => void): Parameters<KafkaConsumer['run']>[0] {
+    return {
       // Offsets are resolved by hand, and only after the handler's work is durable.
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: subscription.concurrency ?? 1,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const { decoded, rejections } = sortBatch(
-          subscription.topic,
-          batch.messages.map((message) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key?.toString('utf8') ?? null,
-            value: message.value,
-          })),
-          subscription.decode,
-        );
-        if (rejections.length > 0) {
-          await this.publishMany(rejections);
-          this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, count: rejections[0]!.records.length });
+        health.began(batch.partition);
+        try {
+          const { decoded, raw, refused } = sortBatch(
+            subscription.topic,
+            batch.messages.map((message) => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key?.toString('utf8') ?? null,
+              value: message.value,
+            })),
+            subscription.decode,
+          );
+          const failed = await handleWithBreaker(subscription.topic, decoded, raw, subscription.handle, {
+            tries: this.options.poisonTries ?? 3,
+            logger: this.logger,
+            // Waits in slices, heartbeating, so the group keeps this member while the batch waits.
+            pause: async (ms) => {
+              const end = Date.now() + ms;
+              while (Date.now() < end) {
+                if (!isRunning() || isStale()) return false;
+                await heartbeat().catch(() => undefined);
+                await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, end - Date.now())));
+              }
+              return isRunning() && !isStale();
+            },
+          });
+          const deadLetters = rejectionRecords(subscription.topic, [...refused, ...failed]);
+          if (deadLetters.length > 0) {
+            await this.publishMany(deadLetters);
+            this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, partition: batch.partition, count: refused.length + failed.length });
+          }
+          resolveOffset(batch.lastOffset());
+          await commitOffsetsIfNecessary();
+          committed();
+          await heartbeat();
+        } catch (error) {
+          // Stopping or rebalancing while the batch waited: uncommitted, it comes again (here or to the partition's next owner).
+          if (!(error instanceof BatchAbandonedError)) throw error;
+        } finally {
+          health.ended(batch.partition);
         }
-        if (decoded.length > 0) await subscription.handle(decoded);
-        resolveOffset(batch.lastOffset());
-        await commitOffsetsIfNecessary();
-        await heartbeat();
-      },
-    });
-    return {
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
       },
     };
+  }
+
+  consumerHealth(): ConsumerHealthReport[] {
+    return [...this.subscriptions].map((health) => health.report());
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { TopicSpec } from '#warden/contracts';
+import type { ConsumerHealthReport } from './consumer-health.js';
 
 export interface OutgoingRecord {
   /** Decides the partition: records of one key keep their order. */
@@ -28,7 +29,9 @@ export interface BatchSubscription<T> {
   readonly decode: (value: Buffer) => T;
   /**
    * Does the batch's work. Offsets are committed only once this resolves; when it throws, the
-   * batch is delivered again (at-least-once), so the work must be idempotent.
+   * batch is tried again (at-least-once), so the work must be idempotent. A batch that keeps
+   * failing on its records is split to find the record at fault, which goes to the DLQ
+   * (see `handleWithBreaker`); an infrastructure failure is waited out.
    */
   readonly handle: (records: ReadonlyArray<ConsumedRecord<T>>) => Promise<void>;
   /** Read the topic from its start when the group has no committed offset (default true). */
@@ -39,6 +42,11 @@ export interface BatchSubscription<T> {
 
 export interface Consumer {
   stop(): Promise<void>;
+}
+
+export interface Subscribed extends Consumer {
+  /** Whether it runs and which partitions have stalled, for readiness and metrics. */
+  health(): ConsumerHealthReport;
 }
 
 /**
@@ -65,7 +73,7 @@ export interface Following extends Consumer {
 /**
  * The port between Warden and its log of events: Kafka in the distributed mode, an in-process
  * stand-in in the embedded one. Both keep the same contract: per-key order, batches, commit only
- * after the handler's work is durable, and a DLQ for what cannot be read.
+ * after the handler's work is durable, and a DLQ for what cannot be read or keeps failing.
  */
 export abstract class MessageBus {
   abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
@@ -73,7 +81,9 @@ export abstract class MessageBus {
   abstract publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
   /** Several topics in one request: what a batch decided goes out together. */
   abstract publishMany(batches: readonly TopicRecords[]): Promise<void>;
-  abstract subscribe<T>(subscription: BatchSubscription<T>): Promise<Consumer>;
+  abstract subscribe<T>(subscription: BatchSubscription<T>): Promise<Subscribed>;
+  /** The health of every subscription of this process. */
+  abstract consumerHealth(): ConsumerHealthReport[];
   /** Follows a whole topic in this process (see {@link TopicFollower}); resolves once reading has begun. */
   abstract follow<T>(follower: TopicFollower<T>): Promise<Following>;
   /** True when the bus answers a real request (readiness). */

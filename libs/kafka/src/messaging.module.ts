@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModu
 import { TOPIC_SPECS } from '#warden/contracts';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { ReadinessRegistry } from '#warden/http-kit';
+import { Gauge, Registry } from 'prom-client';
 import { InProcessMessageBus } from './in-process-message-bus.js';
 import { KafkaMessageBus } from './kafka-message-bus.js';
 import { MessageBus } from './message-bus.js';
@@ -23,8 +24,9 @@ import { MessageBus } from './message-bus.js';
               clientId: config.kafka.clientId,
               topicPrefix: config.topicPrefix,
               partitions: config.topicPartitions,
+              poisonTries: config.poisonTries,
             })
-          : new InProcessMessageBus(),
+          : new InProcessMessageBus(Date.now, config.poisonTries),
     },
   ],
   exports: [MessageBus],
@@ -35,7 +37,30 @@ export class MessagingModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
-  ) {}
+    @Inject(Registry) registry: Registry,
+  ) {
+    const health = () => this.bus.consumerHealth();
+    new Gauge({
+      name: 'warden_consumer_running',
+      help: 'Whether each consumer of this process runs (0 between a crash and its restart)',
+      labelNames: ['group', 'topic'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const report of health()) this.set({ group: report.group, topic: report.topic }, report.running ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'warden_consumer_stalled_partitions',
+      help: 'Partitions of each consumer that have held a batch for more than 30 s without finishing it',
+      labelNames: ['group', 'topic'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const report of health()) this.set({ group: report.group, topic: report.topic }, report.stalledPartitions.length);
+      },
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     this.readiness.register('kafka', () => this.bus.isHealthy());

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -9,12 +10,18 @@ import { PrismaClient } from './generated/prisma/client.js';
 export class Database {
   readonly pool: pg.Pool;
   readonly prisma: PrismaClient;
+  private readonly logger = new Logger(Database.name);
 
   constructor(url: string, poolSize: number) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'warden' });
-    // An idle client's error (e.g. the server restarted) must not crash the process: the pool
-    // drops that client and the next query opens a new one.
-    this.pool.on('error', () => {});
+    // A client's error (the server restarted, a backend terminated) must not crash the process.
+    // The pool drops an idle client that fails; a checked-out one has no listener of the pool's
+    // while it is out, so each client gets its own for its whole life: its query then fails,
+    // which the consumer treats as an outage and retries (DESIGN §8).
+    this.pool.on('error', (error) => this.logger.warn({ msg: 'an idle database connection failed; it is replaced', err: error.message }));
+    this.pool.on('connect', (client) => {
+      client.on('error', (error) => this.logger.warn({ msg: 'a database connection failed', err: error.message }));
+    });
     this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }
 

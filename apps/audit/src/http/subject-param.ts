@@ -1,5 +1,5 @@
 import { ProblemError, problem } from '#warden/http-kit';
-import { normalizeSubject } from '../subjects/normalize-subject.js';
+import { normalizeSubject } from '#warden/contracts';
 
 /** The `{subject}` of a path, normalized; a 400 naming it when it is no subject. */
 export function subjectParam(text: string): string {

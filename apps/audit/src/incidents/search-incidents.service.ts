@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { IncidentPage, IncidentSearchQuery } from '#warden/contracts';
+import { normalizeSubject, type IncidentPage, type IncidentSearchQuery } from '#warden/contracts';
 import { ProblemError, problem } from '#warden/http-kit';
 import { AuditLogRepository } from '../audit-log/audit-log.repository.js';
 import { timeRange } from '../http/parse-input.js';
-import { normalizeSubject } from '../subjects/normalize-subject.js';
 import { decodeCursor, encodeCursor } from './incident-cursor.js';
 
 /** `GET /v1/incidents`: newest first, one page at a time. */

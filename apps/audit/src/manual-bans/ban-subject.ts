@@ -1,6 +1,4 @@
-import { normalizeAccount, normalizeIp, parseCidr } from '#warden/ban-policy';
-import type { ManualBanRequest } from '#warden/contracts';
-import { cidrText } from '../subjects/normalize-subject.js';
+import { cidrText, normalizeAccount, normalizeIp, parseCidr, type ManualBanRequest } from '#warden/contracts';
 
 /** `ip:…`, `account:…` or `range:…` of a manual ban request, normalized as the policy names subjects, or the field at fault. */
 export function subjectOfBanRequest(request: ManualBanRequest): { subject: string } | { field: string; message: string } {

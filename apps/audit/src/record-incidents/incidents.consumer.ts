@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Counter, Registry } from 'prom-client';
 import { incidentRecordSchema, Topic } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/http-kit';
-import { jsonRecordDecoder, MessageBus, type Consumer } from '#warden/kafka';
+import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
 import { AuditLogRepository } from '../audit-log/audit-log.repository.js';
 
 export const AUDIT_GROUP = 'warden-audit';
@@ -16,7 +16,7 @@ export const decodeIncident = jsonRecordDecoder(incidentRecordSchema, 'an incide
  */
 @Injectable()
 export class IncidentsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: Consumer;
+  private consumer?: Subscribed;
   private readonly logger = new Logger(IncidentsConsumer.name);
   private readonly recorded: Counter<'result'>;
 
@@ -35,7 +35,7 @@ export class IncidentsConsumer implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness.register('incidents-consumer', async () => this.consumer !== undefined);
+    this.readiness.register('incidents-consumer', async () => isConsumerHealthy(this.consumer));
     this.consumer = await this.bus.subscribe({
       topic: Topic.incidents,
       groupId: AUDIT_GROUP,

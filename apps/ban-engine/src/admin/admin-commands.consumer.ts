@@ -1,33 +1,29 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { scopeOfSubject } from '#warden/ban-policy';
-import { adminCommandSchema, Topic, type AdminCommandRecord } from '#warden/contracts';
-import { jsonRecordDecoder, MessageBus, type Consumer } from '#warden/kafka';
+import { adminCommandSchema, Topic } from '#warden/contracts';
+import { ReadinessRegistry } from '#warden/http-kit';
+import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
 import { ApplyAdminCommandCommand } from './apply-admin-command/apply-admin-command.command.js';
 
 export const ADMIN_GROUP = 'warden-ban-engine-admin';
 
-const decodeAdminCommandJson = jsonRecordDecoder(adminCommandSchema, 'an admin command');
-
-/** Reads an `auth.admin-commands` value; anything else throws, and the record goes to the DLQ. */
-export function decodeAdminCommand(value: Buffer): AdminCommandRecord {
-  const command = decodeAdminCommandJson(value);
-  if (scopeOfSubject(command.subject) === null) throw new Error(`not an admin command: subject: ${command.subject} names no known scope`);
-  return command;
-}
+/** Reads an `auth.admin-commands` value (its subject normalized); anything else throws, and the record goes to the DLQ. */
+export const decodeAdminCommand = jsonRecordDecoder(adminCommandSchema, 'an admin command');
 
 /** Feeds `auth.admin-commands` to the engine, in order per subject, each command awaited. */
 @Injectable()
 export class AdminCommandsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: Consumer;
+  private consumer?: Subscribed;
   private readonly logger = new Logger(AdminCommandsConsumer.name);
 
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register('admin-commands-consumer', async () => isConsumerHealthy(this.consumer));
     this.consumer = await this.bus.subscribe({
       topic: Topic.adminCommands,
       groupId: ADMIN_GROUP,

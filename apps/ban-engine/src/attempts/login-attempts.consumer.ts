@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Counter, Registry } from 'prom-client';
 import { loginAttemptEventSchema, Topic } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/http-kit';
-import { jsonRecordDecoder, MessageBus, type Consumer } from '#warden/kafka';
+import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
 import { RecordAttemptsCommand } from './record-attempts/record-attempts.command.js';
 
 export const BAN_ENGINE_GROUP = 'warden-ban-engine';
@@ -23,7 +23,7 @@ export const decodeLoginAttempt = jsonRecordDecoder(loginAttemptEventSchema, 'a 
  */
 @Injectable()
 export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: Consumer;
+  private consumer?: Subscribed;
   private readonly logger = new Logger(LoginAttemptsConsumer.name);
   private readonly recorded: Counter<'result'>;
   private readonly failures: Counter;
@@ -48,7 +48,7 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness.register('attempts-consumer', async () => this.consumer !== undefined);
+    this.readiness.register('attempts-consumer', async () => isConsumerHealthy(this.consumer));
     this.consumer = await this.bus.subscribe({
       topic: Topic.loginAttempts,
       groupId: BAN_ENGINE_GROUP,

@@ -42,7 +42,8 @@ export function parseBanQuery(raw: Readonly<Record<string, unknown>> | undefined
   }
   if (options.strict) {
     for (const name of Object.keys(params)) {
-      if (name !== 'ip' && !(name in TEXT_LIMITS)) errors.push({ field: name, message: 'is not a parameter of this endpoint' });
+      // Own keys only: `constructor` or `__proto__` are no parameters (an `in` check took them).
+      if (name !== 'ip' && !Object.hasOwn(TEXT_LIMITS, name)) errors.push({ field: name, message: 'is not a parameter of this endpoint' });
     }
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { scopeOfSubject } from '#warden/ban-policy';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { DECISION_STREAM_EPOCH_HEADER } from '#warden/contracts';
 import { DecisionView, type DecisionPosition, type ViewedDecision } from '../decision-view/decision-view.js';
 import { formatCursor } from './decision-cursor.js';
 
@@ -10,6 +13,7 @@ const CHUNK_CHARS = 64 * 1024;
 /** A client this far behind on live events is cut off; it reconnects with its Last-Event-ID and catches up. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** A `decision` event; its data is a DecisionStreamEvent (`#warden/contracts`). */
 function eventText(decision: ViewedDecision, id: string | undefined): string {
   const data = JSON.stringify({
     subject: decision.subject,
@@ -33,8 +37,20 @@ function eventText(decision: ViewedDecision, id: string | undefined): string {
 @Injectable()
 export class DecisionStreamService implements BeforeApplicationShutdown {
   private readonly open = new Set<ServerResponse>();
+  /**
+   * Names the offsets the cursors count in (header `Warden-Stream-Epoch`). Kafka keeps them
+   * across restarts and instances; the in-process bus starts its topic over at each start (refilled with
+   * the active bans), so there a cursor from an earlier process means nothing and a client that
+   * sees a new epoch must read everything again.
+   */
+  private readonly epoch: string;
 
-  constructor(@Inject(DecisionView) private readonly view: DecisionView) {}
+  constructor(
+    @Inject(DecisionView) private readonly view: DecisionView,
+    @Inject(WARDEN_CONFIG) config: WardenConfig,
+  ) {
+    this.epoch = config.kafka ? 'kafka' : `in-process-${randomUUID()}`;
+  }
 
   /** Ends every stream, so the server can close; clients reconnect elsewhere with their cursor. */
   beforeApplicationShutdown(): void {
@@ -47,9 +63,12 @@ export class DecisionStreamService implements BeforeApplicationShutdown {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
       'X-Accel-Buffering': 'no',
+      [DECISION_STREAM_EPOCH_HEADER]: this.epoch,
       // The socket is not reused after a stream: once it ends, the server can close at once.
       Connection: 'close',
     });
+    // HEAD: the headers a GET would get, and no stream (one would never end, and carries no body).
+    if (response.req.method === 'HEAD') return void response.end();
     let closed = false;
     this.open.add(response);
     response.once('close', () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { banStatus, NO_RANGE_PREFIXES, rangePrefixOfSubject, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
+import { banStatus, RangePrefixCounter, sweepEndedBans, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
 import type { BanDecisionRecord } from '#warden/contracts';
 import type { ConsumedRecord } from '#warden/kafka';
 
@@ -32,9 +32,8 @@ export class DecisionView {
   private readonly listeners = new Set<DecisionListener>();
   /** One string per rule name, however many decisions carry it. */
   private readonly rules = new Map<string, string>();
-  /** How many active range bans hold each prefix length, by `4/8`-style key: what a check must mask to. */
-  private readonly rangeLengths = new Map<string, number>();
-  private rangePrefixesInUse: RangePrefixes = NO_RANGE_PREFIXES;
+  /** The prefix lengths of the active range bans: what a check must mask the caller to. */
+  private readonly rangeLengths = new RangePrefixCounter();
 
   get size(): number {
     return this.decisions.size;
@@ -88,7 +87,7 @@ export class DecisionView {
    * of a new length comes or the last of a length goes): `checkSubjects` masks the caller to each.
    */
   rangePrefixes(): RangePrefixes {
-    return this.rangePrefixesInUse;
+    return this.rangeLengths.prefixes();
   }
 
   currentPosition(): DecisionPosition {
@@ -112,35 +111,13 @@ export class DecisionView {
 
   /** Frees the decisions whose `until` has passed: they no longer apply to anyone. */
   sweep(now: number): number {
-    let dropped = 0;
-    for (const [subject, decision] of this.decisions) {
-      if (decision.until <= now) {
-        this.decisions.delete(subject);
-        this.countRange(decision, -1);
-        dropped++;
-      }
-    }
-    return dropped;
+    return sweepEndedBans(this.decisions, now, (_, decision) => this.countRange(decision, -1));
   }
 
   private countRange(decision: ViewedDecision, change: 1 | -1): void {
     if (decision.state !== 'active') return;
-    const range = rangePrefixOfSubject(decision.subject);
-    if (range === null) return;
-    const key = `${range.version}/${range.prefix}`;
-    const count = (this.rangeLengths.get(key) ?? 0) + change;
-    if (count > 0) this.rangeLengths.set(key, count);
-    else this.rangeLengths.delete(key);
-    // A length comes or goes: rebuild the lists (rare; every other change leaves them as they are).
-    if (count === 0 || (count === 1 && change === 1)) {
-      const ipv4: number[] = [];
-      const ipv6: number[] = [];
-      for (const lengthKey of this.rangeLengths.keys()) {
-        const [version, prefix] = lengthKey.split('/');
-        (version === '4' ? ipv4 : ipv6).push(Number(prefix));
-      }
-      this.rangePrefixesInUse = { ipv4: ipv4.sort((a, b) => a - b), ipv6: ipv6.sort((a, b) => a - b) };
-    }
+    if (change === 1) this.rangeLengths.add(decision.subject);
+    else this.rangeLengths.remove(decision.subject);
   }
 
   private intern(rule: string): string {

@@ -1,4 +1,4 @@
-import { normalizeSubject } from './normalize-subject.js';
+import { normalizeSubject } from './subject.js';
 
 describe('subjects named in requests', () => {
   it.each([

@@ -52,7 +52,7 @@ export function parseCidr(text: string): Cidr | null {
   const maxPrefix = address.version === 4 ? 32 : 128;
   let prefix = maxPrefix;
   if (prefixText !== undefined) {
-    // Canonical decimal only: `/08` or `/024` is refused rather than read one way or another.
+    // Decimal without leading zeros: `/08` is a typo or another tool's notation, not a prefix.
     if (!/^(0|[1-9]\d{0,2})$/.test(prefixText)) return null;
     prefix = Number(prefixText);
     // `::ffff:10.0.0.0/104` names an IPv4 block: its prefix counts the 96 mapped bits.
