@@ -17,6 +17,13 @@ describe('dead letters', () => {
     expect(parsed.payloadSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('stay bounded when the value is control characters, which JSON escapes sixfold', () => {
+    const value = Buffer.alloc(1_000_000, 0);
+    const [letter] = lettersOf(rejectionRecords(Topic.loginAttempts, [{ record: raw(null, value), error: 'x' }]), Topic.dlq);
+    expect(Buffer.byteLength(letter!.value)).toBeLessThan(MAX_DEAD_LETTER_PAYLOAD_BYTES * 1.4);
+    expect(JSON.parse(String(letter!.value))).toMatchObject({ payloadEncoding: 'base64', payloadTruncated: true });
+  });
+
   it('keep a small value whole', () => {
     const [letter] = lettersOf(rejectionRecords(Topic.loginAttempts, [{ record: raw(null, Buffer.from('{"x":1}')), error: 'bad' }]), Topic.dlq);
     expect(JSON.parse(String(letter!.value))).toMatchObject({ payload: '{"x":1}', payloadBytes: 7, payloadTruncated: false });

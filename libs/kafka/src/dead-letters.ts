@@ -48,10 +48,13 @@ function payloadOf(value: Buffer): Pick<DeadLetter, 'payload' | 'payloadEncoding
   const digest = { payloadBytes: value.length, payloadSha256: createHash('sha256').update(value).digest('hex'), payloadTruncated: truncated };
   try {
     // A cut may split a UTF-8 sequence: then the kept bytes go as base64, like any non-UTF-8 value.
-    return { payload: utf8.decode(kept), payloadEncoding: 'utf8', ...digest };
+    const text = utf8.decode(kept);
+    // Text of control characters grows sixfold as JSON (`\u0000`): base64 grows by a third only.
+    if (JSON.stringify(text).length <= (MAX_DEAD_LETTER_PAYLOAD_BYTES * 4) / 3) return { payload: text, payloadEncoding: 'utf8', ...digest };
   } catch {
-    return { payload: kept.toString('base64'), payloadEncoding: 'base64', ...digest };
+    // not UTF-8
   }
+  return { payload: kept.toString('base64'), payloadEncoding: 'base64', ...digest };
 }
 
 /**

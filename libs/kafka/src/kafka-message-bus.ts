@@ -25,6 +25,9 @@ export interface KafkaBusOptions {
   readonly poisonTries?: number;
 }
 
+/** The most one produce request carries (see publishMany). */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
 const FIRST_RESTART_DELAY_MS = 1_000;
 const LONGEST_RESTART_DELAY_MS = 30_000;
 
@@ -115,16 +118,34 @@ export class KafkaMessageBus extends MessageBus {
     return this.publishMany([{ topic, records }]);
   }
 
+  /**
+   * Sends in requests of at most {@link MAX_REQUEST_BYTES}: a broker refuses a record batch over
+   * its `max.message.bytes` (1 MB by default) as a whole, and kafkajs puts all of one request's
+   * records for a partition in one batch. The requests go one after another, so order holds.
+   */
   async publishMany(batches: readonly TopicRecords[]): Promise<void> {
-    const topicMessages = batches
-      .filter((batch) => batch.records.length > 0)
-      .map((batch) => ({
-        topic: this.name(batch.topic),
-        messages: batch.records.map((record) => ({ key: record.key, value: record.value })),
-      }));
-    if (topicMessages.length === 0) return;
+    const requests: Array<Array<{ topic: string; messages: Array<{ key: string | null; value: string | Buffer }> }>> = [];
+    let request: (typeof requests)[number] = [];
+    let bytes = 0;
+    for (const batch of batches) {
+      for (const record of batch.records) {
+        const size = Buffer.byteLength(record.value) + (record.key === null ? 0 : Buffer.byteLength(record.key));
+        if (bytes > 0 && bytes + size > MAX_REQUEST_BYTES) {
+          requests.push(request);
+          request = [];
+          bytes = 0;
+        }
+        const topic = this.name(batch.topic);
+        let entry = request.at(-1);
+        if (entry?.topic !== topic) request.push((entry = { topic, messages: [] }));
+        entry.messages.push({ key: record.key, value: record.value });
+        bytes += size;
+      }
+    }
+    if (request.length > 0) requests.push(request);
+    if (requests.length === 0) return;
     await this.connect();
-    await this.producer.sendBatch({ acks: -1, topicMessages });
+    for (const topicMessages of requests) await this.producer.sendBatch({ acks: -1, topicMessages });
   }
 
   /**
