@@ -23,10 +23,12 @@ import {
   type BenchRig,
 } from '../../../test/harness/bench-rig.js';
 import { auditApp } from '../src/audit.app.js';
-import { chainIncidents, EMPTY_CHAIN } from '../src/audit-log/audit-chain.js';
+import { chainIncidents, EMPTY_CHAIN, entrySignature } from '../src/audit-log/audit-chain.js';
 
 const TOTAL = Number(process.env.BENCH_INCIDENTS ?? 200_000);
 const INSERT_ROWS = 1_000;
+/** The audit app signs as it does in production (WARDEN_AUDIT_KEY set); the baseline stores the same signatures. */
+const AUDIT_KEY = 'bench-audit-key-0123456789abcdefghijklmnop';
 
 function incidents(now: number): IncidentRecord[] {
   return Array.from({ length: TOTAL }, (_, n) => ({
@@ -51,13 +53,14 @@ function incidents(now: number): IncidentRecord[] {
 async function timeBaseline(pool: pg.Pool, list: readonly IncidentRecord[]): Promise<number> {
   await pool.query('CREATE TABLE audit_log_baseline (LIKE audit_log INCLUDING ALL)');
   const rows = chainIncidents(EMPTY_CHAIN, list, new Date());
+  const signatures = rows.map((row) => entrySignature(AUDIT_KEY, row));
   const started = performance.now();
   for (let start = 0; start < rows.length; start += INSERT_ROWS) {
     const chunk = rows.slice(start, start + INSERT_ROWS);
     const params: unknown[] = [];
-    const tuples = chunk.map((row) => {
+    const tuples = chunk.map((row, n) => {
       const values = [row.sequence, row.id, row.type, row.severity, row.subject, row.rule, row.level, row.until, row.attemptIds, row.actor,
-        row.reason, row.at, row.simulated, row.policyVersion, row.recordedAt, row.hash];
+        row.reason, row.at, row.simulated, row.policyVersion, row.recordedAt, row.hash, signatures[start + n]];
       const first = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${first + i + 1}`).join(', ')})`;
@@ -71,7 +74,7 @@ async function timeBaseline(pool: pg.Pool, list: readonly IncidentRecord[]): Pro
 }
 
 async function timeAudit(rig: BenchRig): Promise<{ rate: number; verifyRate: number }> {
-  const app = await createApp(auditApp, benchConfig(rig));
+  const app = await createApp(auditApp, { ...benchConfig(rig), auditKey: AUDIT_KEY });
   await app.listen(0, '127.0.0.1');
   const rate = await timeRowsUntil(rig, 'audit_log', TOTAL, 'audit: incidents recorded');
   const started = performance.now();

@@ -7,6 +7,7 @@
  * and the view's heap growth to the parent process.
  */
 import 'reflect-metadata';
+import { ipRange, parseIp } from '#warden/ban-policy';
 import { loadConfig } from '#warden/config';
 import type { BanDecisionRecord } from '#warden/contracts';
 import { createApp, listen } from '#warden/http-kit';
@@ -40,6 +41,16 @@ for (let start = 0; start < BANS; start += CHUNK) {
   view.apply(records);
   say(`view holds ${view.size.toLocaleString('en')} / ${BANS.toLocaleString('en')} bans`);
 }
+// Manual range bans at other lengths than the policy's (BENCH_RANGE_LENGTHS, e.g. `8,12,16,20`): each
+// length in force adds one lookup to every check. Their networks hold none of the asked addresses.
+const rangeLengths = (process.env.BENCH_RANGE_LENGTHS ?? '').split(',').filter((length) => length !== '').map(Number);
+view.apply(
+  rangeLengths.map((length, i) => {
+    const { key, value } = banDecision(`range:${ipRange(parseIp('198.18.0.0')!, length)}`, { seconds: 3_600, visible: true });
+    return { topic: 'auth.ban-decisions', partition: 0, offset: String(BANS + i), key, value: decodeBanDecision(Buffer.from(value)) };
+  }),
+);
+if (rangeLengths.length > 0) say(`range bans at /${rangeLengths.join(', /')} in force too`);
 const fillMs = Date.now() - started;
 const viewBytes = heapAfterGc() - before;
 say(`view filled in ${(fillMs / 1_000).toFixed(1)} s`);

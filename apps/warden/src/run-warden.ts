@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig, type WardenConfig } from '#warden/config';
 import { createApp, HttpKitModule, jsonLogger, listen } from '#warden/http-kit';
 import { localApiKey } from './api-key-file.js';
+import { localAuditKey } from './audit-key-file.js';
 import { EmbeddedPostgresError } from './embedded-postgres/embedded-postgres.error.js';
 import { EmbeddedPostgresServer } from './embedded-postgres/embedded-postgres.server.js';
 import { isSignal, withoutListenersAddedBy } from './process-listeners.js';
@@ -80,6 +81,8 @@ export async function runWarden(env: NodeJS.ProcessEnv = process.env): Promise<v
       ...config,
       databaseUrl: server?.url ?? config.databaseUrl,
       apiKeys: localKey ? [localKey.key] : config.apiKeys,
+      // In one process the data folder is Warden's own: it keeps the audit key as it keeps the API key.
+      auditKey: config.auditKey ?? (mode.inProcessBus ? localAuditKey(dataDir) : undefined),
     };
     // Nest's own signal handlers would end the process before the embedded server is stopped.
     app = await withoutListenersAddedBy(isSignal, () => createApp(wardenApp(mode), effective));

@@ -4,6 +4,7 @@ import {
   attemptInputSchema,
   auditedIncidentSchema,
   auditVerificationSchema,
+  auditVerifyQuerySchema,
   banExplanationSchema,
   banItemRecordSchema,
   banListItemSchema,
@@ -46,6 +47,7 @@ describe('docs/openapi.yaml', () => {
   it.each<[string, string, z.ZodType]>([
     ['get', '/v1/incidents', incidentSearchQuerySchema],
     ['get', '/v1/incidents/export', incidentExportQuerySchema],
+    ['get', '/v1/audit/verify', auditVerifyQuerySchema],
     ['delete', '/v1/bans/{subject}', manualUnbanQuerySchema],
     ['get', '/v1/bans', banListQuerySchema],
     ['get', '/v1/stats', statsQuerySchema],

@@ -6,8 +6,12 @@ export type { PolicyAttempt } from './attempt.js';
 export { decide, type DecideResult } from './decide.js';
 export { banStatus, type ActiveBan } from './status.js';
 export { sweepEndedBans } from './ended-bans.js';
+export { RangePrefixCounter } from './range-prefixes.js';
 export {
   checkSubjects,
+  rangePrefixOfSubject,
+  NO_RANGE_PREFIXES,
+  type RangePrefixes,
   subjectKeysOf,
   subjectsOf,
   scopeOfSubject,
@@ -21,7 +25,7 @@ export { imposeManualBan, liftBan, MANUAL_RULE, type ManualBan } from './manual-
 export { eventTime, retryAfterSeconds, MAX_LATENESS_MS } from './event-time.js';
 export { uuidFromParts } from './hash.js';
 // The input boundary's parsers, which the policy decides with (one IP parser for the product).
-export { cidrContains, normalizeIp, parseIp, parseCidr, normalizeAccount, type IpAddress, type Cidr } from '#warden/contracts';
+export { cidrContains, ipRange, normalizeIp, parseIp, parseCidr, normalizeAccount, type IpAddress, type Cidr } from '#warden/contracts';
 export { isTrustedProxy, resolveClientAddress, type ClientAddress, type ForwardingHeaders } from './client-address.js';
 export { DEFAULT_POLICY } from './default-policy.js';
 export { parseDuration } from './duration.js';

@@ -1,7 +1,7 @@
 import { normalizeAccount } from '#warden/contracts';
 import { DEFAULT_POLICY } from './default-policy.js';
 import { extendAllowlist } from './policy-loader.js';
-import { checkSubjects, InvalidIpAddressError, scopeOfSubject, subjectKeysOf, subjectsOf } from './subjects.js';
+import { checkSubjects, InvalidIpAddressError, rangePrefixOfSubject, scopeOfSubject, subjectKeysOf, subjectsOf } from './subjects.js';
 
 describe('normalizeAccount', () => {
   it.each([
@@ -66,6 +66,39 @@ describe('subjectsOf', () => {
     expect(checkSubjects({ ip: '203.0.113.8', account: 'ROOT' }, policy)).toEqual(['ip:203.0.113.8', 'range:203.0.113.0/24']);
     const range = subjectsOf({ ip: '203.0.113.7' }, policy).subjects.find((subject) => subject.scope === 'range')!;
     expect(range).toMatchObject({ allowlisted: false, applies: false });
+  });
+
+  it('adds the caller\'s networks at each range length in force beyond the policy\'s own', () => {
+    const prefixes = { ipv4: [8, 16, 24, 32], ipv6: [48] };
+    expect(checkSubjects({ ip: '10.1.2.3' }, DEFAULT_POLICY, prefixes)).toEqual([
+      'ip:10.1.2.3',
+      'range:10.1.2.0/24',
+      'range:10.0.0.0/8',
+      'range:10.1.0.0/16',
+      'range:10.1.2.3/32',
+    ]);
+    expect(checkSubjects({ ip: '2001:db8:1:2:3::9' }, DEFAULT_POLICY, prefixes)).toEqual([
+      'ip:2001:db8:1:2:3::9',
+      'range:2001:db8:1:2::/64',
+      'range:2001:db8:1::/48',
+    ]);
+  });
+
+  it('never blocks an allowlisted address by a wider range either', () => {
+    const policy = extendAllowlist(DEFAULT_POLICY, ['10.1.2.3', '172.16.0.0/12']);
+    expect(checkSubjects({ ip: '10.1.2.3' }, policy, { ipv4: [8], ipv6: [] })).toEqual([]);
+    expect(checkSubjects({ ip: '172.16.9.9' }, policy, { ipv4: [8, 16], ipv6: [] })).toEqual([]);
+    expect(checkSubjects({ ip: '10.1.2.4' }, policy, { ipv4: [8], ipv6: [] })).toEqual(['ip:10.1.2.4', 'range:10.1.2.0/24', 'range:10.0.0.0/8']);
+  });
+
+  it.each([
+    ['range:10.0.0.0/8', { version: 4, prefix: 8 }],
+    ['range:2001:db8::/48', { version: 6, prefix: 48 }],
+    ['range:::/0', { version: 6, prefix: 0 }],
+    ['ip:10.0.0.1', null],
+    ['range:10.0.0.0', null],
+  ])('rangePrefixOfSubject(%j) = %j', (subject, expected) => {
+    expect(rangePrefixOfSubject(subject)).toEqual(expected);
   });
 
   it.each([

@@ -175,11 +175,43 @@ class AddressCache {
   }
 }
 
-/** The subjects whose active bans block a check of these values (for `/v1/check`, `/v1/status`). */
-export function checkSubjects(query: SubjectQuery, policy: Policy): string[] {
-  return subjectsOf(query, policy)
-    .subjects.filter((subject) => subject.applies)
-    .map((subject) => subject.key);
+/**
+ * The prefix lengths of the range bans in force, per IP version. The policy's rules ban its own
+ * prefix only (IPv4 /24, IPv6 /64), but a manual ban may name any network (`range:10.0.0.0/8`):
+ * a check must look the caller's address up masked to each length in use, or such a ban is
+ * never enforced. A handful of lengths at most, so a check stays a few map lookups.
+ */
+export interface RangePrefixes {
+  readonly ipv4: readonly number[];
+  readonly ipv6: readonly number[];
+}
+
+export const NO_RANGE_PREFIXES: RangePrefixes = { ipv4: [], ipv6: [] };
+
+/**
+ * The subjects whose active bans block a check of these values (for `/v1/check`, `/v1/status`):
+ * those an attempt forms, and the caller's networks at each length of `rangePrefixes` besides
+ * the policy's own, under the same allowlist rule (an allowlisted address is never blocked). Throws InvalidIpAddressError for an address that does not parse.
+ */
+export function checkSubjects(query: SubjectQuery, policy: Policy, rangePrefixes: RangePrefixes = NO_RANGE_PREFIXES): string[] {
+  const address = addressSubjectsOf(query.ip, policy);
+  const keys: string[] = [];
+  for (const subject of formSubjects(query, address, policy).subjects) if (subject.applies) keys.push(subject.key);
+  const { ip } = address;
+  const [prefixes, own] = ip.version === 4 ? [rangePrefixes.ipv4, policy.ranges.ipv4Prefix] : [rangePrefixes.ipv6, policy.ranges.ipv6Prefix];
+  // A network lies inside an allowlisted one only if the address does: one test covers every length.
+  if (address.ipAllowlisted) return keys;
+  for (const prefix of prefixes) if (prefix !== own) keys.push(`range:${ipRange(ip, prefix)}`);
+  return keys;
+}
+
+/** The IP version and prefix length of a `range:<cidr>` subject in canonical form, else null. */
+export function rangePrefixOfSubject(subject: string): { readonly version: 4 | 6; readonly prefix: number } | null {
+  if (!subject.startsWith('range:')) return null;
+  const slash = subject.lastIndexOf('/');
+  const prefix = Number(subject.slice(slash + 1));
+  if (slash < 0 || !Number.isInteger(prefix)) return null;
+  return { version: subject.includes(':', 'range:'.length) ? 6 : 4, prefix };
 }
 
 export { scopeOfSubject } from '#warden/contracts';

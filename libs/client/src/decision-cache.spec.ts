@@ -45,6 +45,19 @@ describe('DecisionCache', () => {
     expect(cache.size).toBe(4);
   });
 
+  it('enforces a range ban of any length, as /v1/check does, until it is lifted', () => {
+    const ranges = new DecisionCache();
+    ranges.apply(decision('range:10.0.0.0/8', 600, true));
+    ranges.apply(decision('range:2001:db8:1::/48', 600, false));
+    const check = (ip: string) => ranges.status(checkSubjects({ ip }, policy, ranges.rangePrefixes()), now);
+    expect(check('10.1.2.3')).toMatchObject({ gatewayStatus: 429 });
+    expect(check('2001:db8:1:2::3')).toMatchObject({ gatewayStatus: 401 });
+    expect(check('11.1.2.3').banned).toBe(false);
+    ranges.apply(decision('range:10.0.0.0/8', 600, true, 'lifted'));
+    expect(check('10.1.2.3').banned).toBe(false);
+    expect(ranges.rangePrefixes()).toEqual({ ipv4: [], ipv6: [48] });
+  });
+
   it('forgets a lifted or expired subject', () => {
     cache.apply(decision('account:alice', 30, false, 'lifted'));
     cache.apply(decision('ip:203.0.113.7', 60, false, 'expired'));

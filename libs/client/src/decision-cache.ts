@@ -1,4 +1,4 @@
-import { banStatus, sweepEndedBans, type ActiveBan, type BanStatus } from '#warden/ban-policy';
+import { banStatus, RangePrefixCounter, sweepEndedBans, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
 import type { DecisionStreamEvent } from '#warden/contracts';
 
 /**
@@ -11,16 +11,17 @@ export class DecisionCache {
   private readonly bans = new Map<string, ActiveBan>();
   /** One string per rule name, however many bans carry it. */
   private readonly rules = new Map<string, string>();
+  /** The prefix lengths of the range bans held (a manual ban may name `range:10.0.0.0/8`). */
+  private readonly rangeLengths = new RangePrefixCounter();
 
   get size(): number {
     return this.bans.size;
   }
 
   apply(decision: DecisionStreamEvent): void {
-    if (decision.state !== 'active') {
-      this.bans.delete(decision.subject);
-      return;
-    }
+    if (this.bans.delete(decision.subject)) this.rangeLengths.remove(decision.subject);
+    if (decision.state !== 'active') return;
+    this.rangeLengths.add(decision.subject);
     this.bans.set(decision.subject, {
       subject: decision.subject,
       rule: this.intern(decision.rule),
@@ -30,7 +31,12 @@ export class DecisionCache {
     });
   }
 
-  /** Every ban in force on these subjects at `at` (pass `checkSubjects(query, policy)`). */
+  /** The prefix lengths of the range bans held, for `checkSubjects(query, policy, cache.rangePrefixes())`. */
+  rangePrefixes(): RangePrefixes {
+    return this.rangeLengths.prefixes();
+  }
+
+  /** Every ban in force on these subjects at `at` (pass `checkSubjects(query, policy, this.rangePrefixes())`). */
   status(subjects: readonly string[], at: number): BanStatus {
     const bans: Array<ActiveBan | undefined> = [];
     for (const subject of subjects) bans.push(this.bans.get(subject));
@@ -39,7 +45,7 @@ export class DecisionCache {
 
   /** Frees the bans whose `until` has passed; returns how many. */
   sweep(now: number): number {
-    return sweepEndedBans(this.bans, now);
+    return sweepEndedBans(this.bans, now, (subject) => this.rangeLengths.remove(subject));
   }
 
   private intern(rule: string): string {

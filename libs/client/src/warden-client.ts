@@ -213,7 +213,8 @@ export class WardenClient {
 
   private fromCache(query: CheckQuery, at: number): CheckResult {
     this.checkCounts.cache++;
-    const result = resultOfStatus(this.follower.cache.status(checkSubjects(query, this.policy), at));
+    const { cache } = this.follower;
+    const result = resultOfStatus(cache.status(checkSubjects(query, this.policy, cache.rangePrefixes()), at));
     if (!result.allowed) this.checkCounts.denied++;
     return result;
   }

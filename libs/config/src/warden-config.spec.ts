@@ -26,7 +26,9 @@ describe('loadConfig', () => {
       WARDEN_TOPIC_PREFIX: 'prod.',
       DATABASE_URL: 'postgresql://u@db:5432/warden',
       WARDEN_API_KEYS: 'edge:s3cret-key:attempts:write,status:read',
+      WARDEN_AUDIT_KEY: 'k'.repeat(32),
     });
+    expect(config.auditKey).toBe('k'.repeat(32));
     expect(config.port).toBe(8080);
     expect(config.kafka?.brokers).toEqual(['a:9092', 'b:9093']);
     expect(config.topicPrefix).toBe('prod.');
@@ -42,6 +44,8 @@ describe('loadConfig', () => {
     [{ WARDEN_TOPIC_PREFIX: 'bad prefix' }, 'WARDEN_TOPIC_PREFIX'],
     [{ WARDEN_API_KEYS: 'edge:s3cret-key:fly' }, 'WARDEN_API_KEYS'],
     [{ WARDEN_LOG_LEVEL: 'loud' }, 'WARDEN_LOG_LEVEL'],
+    [{ WARDEN_AUDIT_KEY: 'too-short' }, 'WARDEN_AUDIT_KEY'],
+    [{ WARDEN_AUDIT_KEY: `${'k'.repeat(32)} x` }, 'WARDEN_AUDIT_KEY'],
   ])('names the malformed variable in %j', (env, variable) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
@@ -49,8 +53,9 @@ describe('loadConfig', () => {
   });
 
   it('never repeats a key in its error', () => {
-    const problems = problemsOf({ WARDEN_API_KEYS: 'edge:very-secret-value:nope' });
+    const problems = problemsOf({ WARDEN_API_KEYS: 'edge:very-secret-value:nope', WARDEN_AUDIT_KEY: 'short-audit-secret' });
     expect(problems.join()).not.toContain('very-secret-value');
+    expect(problems.join()).not.toContain('short-audit-secret');
   });
 
   it('names each setting a distributed app is missing', () => {

@@ -29,6 +29,19 @@ const apiKeys = z.string().transform((value, context) => {
   return z.NEVER;
 });
 
+/** The secret that signs the audit chain: long enough to resist guessing, one token (DESIGN §8). */
+const auditKey = z
+  .string()
+  .min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)')
+  .max(1_024, 'must be at most 1,024 characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII with no spaces');
+
+/** What is wrong with an audit key (a WARDEN_AUDIT_KEY value, or a key file's), or undefined. */
+export function auditKeyProblem(text: string): string | undefined {
+  const parsed = auditKey.safeParse(text);
+  return parsed.success ? undefined : parsed.error.issues[0]!.message;
+}
+
 /** Every environment variable Warden reads, with its default. README's settings table mirrors it. */
 const environmentSchema = z.object({
   PORT: port.default(3000),
@@ -40,6 +53,7 @@ const environmentSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   WARDEN_DB_POOL_SIZE: positiveInt.max(200).default(10),
   WARDEN_API_KEYS: apiKeys.optional(),
+  WARDEN_AUDIT_KEY: auditKey.optional(),
   WARDEN_MAX_BODY_BYTES: positiveInt.default(2 * 1024 * 1024),
   WARDEN_POLICY: z.string().min(1).optional(),
   WARDEN_ATTEMPT_RETENTION_HOURS: positiveInt.max(24 * 366).default(7 * 24),
@@ -63,6 +77,11 @@ export interface WardenConfig {
   readonly databaseUrl: string | undefined;
   readonly dbPoolSize: number;
   readonly apiKeys: readonly ApiKey[] | undefined;
+  /**
+   * HMAC key that signs each audit log entry (WARDEN_AUDIT_KEY; the embedded mode keeps one in its
+   * data folder): a rewrite of the log with recomputed hashes no longer verifies. Unset: unsigned.
+   */
+  readonly auditKey: string | undefined;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
   /** Where the embedded mode keeps its PostgreSQL data and generated API key (WARDEN_DATA_DIR). */
@@ -107,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.WARDEN_DB_POOL_SIZE,
     apiKeys: e.WARDEN_API_KEYS,
+    auditKey: e.WARDEN_AUDIT_KEY,
     maxBodyBytes: e.WARDEN_MAX_BODY_BYTES,
     logLevel: e.WARDEN_LOG_LEVEL,
     dataDir: e.WARDEN_DATA_DIR,

@@ -60,7 +60,30 @@ export const auditVerificationSchema = z.object({
   problem: z.string().optional(),
   /** Hash of the last entry checked: keep it elsewhere to detect a rewrite of the whole chain later. */
   headHash: z.string().nullable(),
+  /** Whether entries' signatures were checked (WARDEN_AUDIT_KEY is set). */
+  keyed: z.boolean(),
+  /**
+   * The last entry that holds, with its signature (null when unsigned): keep it outside Warden and
+   * pass it back as `?head=<sequence>:<hash>` to detect a truncated, emptied or rewritten log.
+   */
+  head: z
+    .object({
+      sequence: z.number().int().positive(),
+      hash: z.string(),
+      signature: z.string().nullable(),
+    })
+    .nullable(),
 });
+
+/** Query of `GET /v1/audit/verify`: optionally a head an earlier `verify` answered. */
+export const auditVerifyQuerySchema = z.strictObject({
+  head: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}:[0-9a-f]{64}$/, 'must be <sequence>:<hash> of a head verify answered')
+    .optional(),
+});
+
+export type AuditVerifyQuery = z.infer<typeof auditVerifyQuerySchema>;
 
 export type AuditVerification = z.infer<typeof auditVerificationSchema>;
 

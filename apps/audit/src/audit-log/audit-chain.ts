@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditedIncident, IncidentRecord } from '#warden/contracts';
 
 /** The hash the first entry of the chain follows. */
@@ -80,4 +80,29 @@ export function chainIncidents(head: ChainHead, incidents: readonly IncidentReco
     previous = entry;
     return entry;
   });
+}
+
+/** An entry as the chain holds it: its signature beside it (null when recorded without a key). */
+export type ChainEntry = AuditedIncident & { readonly signature: string | null };
+
+/**
+ * The signature of the chain up to an entry: HMAC-SHA256 under WARDEN_AUDIT_KEY of its sequence and
+ * hash. The hash covers every entry before it, so one signature vouches for the whole prefix; each
+ * entry carries its own so the first forged one can be named. Whoever can write the table but does
+ * not hold the key cannot sign a rewritten chain.
+ */
+export function entrySignature(key: string, head: ChainHead): string {
+  return createHmac('sha256', key).update(`warden-audit-v1\n${head.sequence}\n${head.hash}`).digest('hex');
+}
+
+/** Whether `signature` is the signature of `head` under `key`, compared in constant time. */
+export function signatureHolds(key: string, head: ChainHead, signature: string): boolean {
+  const expected = Buffer.from(entrySignature(key, head), 'hex');
+  const given = Buffer.from(signature, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** `<sequence>:<hash>`: a head as `verify` takes it back (`?head=`) and answers it. */
+export function headText(head: ChainHead): string {
+  return `${head.sequence}:${head.hash}`;
 }

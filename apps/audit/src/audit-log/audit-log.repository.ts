@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { INCIDENT_SCHEMA_VERSION, type AuditedIncident, type IncidentRecord, type IncidentType } from '#warden/contracts';
 import { Database } from '#warden/persistence';
-import { chainIncidents, EMPTY_CHAIN, ENTRY_FIELDS, type ChainHead } from './audit-chain.js';
+import { chainIncidents, EMPTY_CHAIN, ENTRY_FIELDS, entrySignature, type ChainEntry, type ChainHead } from './audit-chain.js';
 
 /** Advisory lock serializing appends ("AU", 1): with several audit consumers the chain keeps one order. */
 const APPEND_LOCK = [0x4155, 1] as const;
@@ -32,6 +33,10 @@ interface AuditRow {
   policy_version: string | null;
   recorded_at: Date;
   hash: string;
+}
+
+interface ChainRow extends AuditRow {
+  signature: string | null;
 }
 
 const COLUMNS = `seq, id::text, type, severity, subject, rule, level, until, attempt_ids::text[], actor, reason, at, simulated,
@@ -81,8 +86,30 @@ function whereOf(filter: IncidentFilter, extra: { before?: number; after?: numbe
  * key that never changes, so pages stay correct while new incidents arrive.
  */
 @Injectable()
-export class AuditLogRepository {
-  constructor(@Inject(Database) private readonly database: Database) {}
+export class AuditLogRepository implements OnModuleInit {
+  private readonly logger = new Logger(AuditLogRepository.name);
+  /** WARDEN_AUDIT_KEY: each appended entry is signed with it (see `entrySignature`). */
+  private readonly key: string | undefined;
+
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    @Inject(WARDEN_CONFIG) config: WardenConfig,
+  ) {
+    this.key = config.auditKey;
+  }
+
+  /**
+   * Without a key the log runs unsigned rather than refusing to start: the hash chain and a head
+   * kept outside Warden still detect every tampering up to the last head kept, and a deployment
+   * that upgrades must not lose its audit trail to a missing setting. Said loudly.
+   */
+  onModuleInit(): void {
+    if (this.key === undefined) {
+      this.logger.warn({
+        msg: 'WARDEN_AUDIT_KEY is not set: audit log entries are hash-chained but not signed, so a rewrite with recomputed hashes is detected only against a head kept outside Warden (docs/audit.md)',
+      });
+    }
+  }
 
   /**
    * Appends the incidents not recorded yet, in one transaction under the append lock: read the
@@ -112,7 +139,7 @@ export class AuditLogRepository {
         seen.add(id);
         return true;
       });
-      if (fresh.length > 0) await client.query(INSERT_ENTRIES, entryColumns(chainIncidents(head, fresh, recordedAt)));
+      if (fresh.length > 0) await client.query(INSERT_ENTRIES, this.entryColumns(chainIncidents(head, fresh, recordedAt)));
       await client.query('COMMIT');
       return fresh.length;
     } catch (error) {
@@ -140,31 +167,54 @@ export class AuditLogRepository {
    * size of one page however long the log, and a consumer that reads slowly pulls pages slowly.
    */
   async *oldestFirst(filter: IncidentFilter, pageSize = 2_000): AsyncGenerator<AuditedIncident[]> {
+    for await (const rows of this.pagesOldestFirst<AuditRow>(filter, pageSize, COLUMNS)) yield rows.map(toIncident);
+  }
+
+  /** The whole chain oldest first, each entry with its signature, in pages: what `verify` walks. */
+  async *chainOldestFirst(pageSize = 5_000): AsyncGenerator<ChainEntry[]> {
+    for await (const rows of this.pagesOldestFirst<ChainRow>({}, pageSize, `${COLUMNS}, signature`)) {
+      yield rows.map((row) => ({ ...toIncident(row), signature: row.signature }));
+    }
+  }
+
+  /** The last entry's place and hash, as the table holds it now (EMPTY_CHAIN when empty). */
+  async head(): Promise<ChainHead> {
+    const { rows } = await this.database.pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    return rows[0] === undefined ? EMPTY_CHAIN : { sequence: Number(rows[0].seq), hash: rows[0].hash };
+  }
+
+  private async *pagesOldestFirst<R extends AuditRow>(filter: IncidentFilter, pageSize: number, columns: string): AsyncGenerator<R[]> {
     let after = 0;
     for (;;) {
       const where = whereOf(filter, { after });
-      const { rows } = await this.database.pool.query<AuditRow>(
-        `SELECT ${COLUMNS} FROM audit_log ${where.sql} ORDER BY seq LIMIT ${Number(pageSize)}`,
+      const { rows } = await this.database.pool.query<R>(
+        `SELECT ${columns} FROM audit_log ${where.sql} ORDER BY seq LIMIT ${Number(pageSize)}`,
         where.params,
       );
       if (rows.length === 0) return;
-      yield rows.map(toIncident);
+      yield rows;
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1]!.seq);
     }
+  }
+
+  /** The entries as the column arrays `INSERT_ENTRIES` unnests: {@link ENTRY_FIELDS} in order, then the signatures. */
+  private entryColumns(entries: readonly AuditedIncident[]): unknown[] {
+    const key = this.key;
+    return [
+      ...ENTRY_FIELDS.map((field) => entries.map((entry) => (field === 'attemptIds' ? JSON.stringify(entry.attemptIds) : entry[field]))),
+      entries.map((entry) => (key === undefined ? null : entrySignature(key, entry))),
+    ];
   }
 }
 
 const INSERT_ENTRIES = `
   INSERT INTO audit_log (seq, id, type, severity, subject, rule, level, until, attempt_ids, actor, reason, at, simulated,
-    policy_version, recorded_at, hash)
+    policy_version, recorded_at, hash, signature)
   SELECT seq, id, type, severity, subject, rule, level, until, ARRAY(SELECT jsonb_array_elements_text(ids)::uuid), actor,
-    reason, at, simulated, policy_version, recorded_at, hash
+    reason, at, simulated, policy_version, recorded_at, hash, signature
   FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::timestamptz[],
-    $9::jsonb[], $10::text[], $11::text[], $12::timestamptz[], $13::boolean[], $14::text[], $15::timestamptz[], $16::text[])
-    AS t(seq, id, type, severity, subject, rule, level, until, ids, actor, reason, at, simulated, policy_version, recorded_at, hash)`;
-
-/** The entries as the column arrays `INSERT_ENTRIES` unnests, in {@link ENTRY_FIELDS} order. */
-function entryColumns(entries: readonly AuditedIncident[]): unknown[] {
-  return ENTRY_FIELDS.map((field) => entries.map((entry) => (field === 'attemptIds' ? JSON.stringify(entry.attemptIds) : entry[field])));
-}
+    $9::jsonb[], $10::text[], $11::text[], $12::timestamptz[], $13::boolean[], $14::text[], $15::timestamptz[], $16::text[],
+    $17::text[])
+    AS t(seq, id, type, severity, subject, rule, level, until, ids, actor, reason, at, simulated, policy_version, recorded_at, hash,
+      signature)`;

@@ -11,8 +11,10 @@ export class ExportIncidentsHttpController {
 
   @Get()
   @RequireScope('audit:read')
-  export(@Query() query: unknown, @Res() reply: FastifyReply): FastifyReply {
-    const { contentType, fileName, body } = this.service.export(parseInput(incidentExportQuerySchema, query, 'query'));
+  async export(@Query() query: unknown, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const { contentType, fileName, body, head } = await this.service.export(parseInput(incidentExportQuerySchema, query, 'query'));
+    // The head travels with the evidence: whoever keeps the file can later ask `verify?head=` with it.
+    if (head !== null) reply.header('Warden-Audit-Head', head);
     return reply.type(contentType).header('Content-Disposition', `attachment; filename="${fileName}"`).send(body);
   }
 }

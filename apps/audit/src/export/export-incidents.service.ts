@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncidentExportQuery } from '#warden/contracts';
+import { headText } from '../audit-log/audit-chain.js';
 import { AuditLogRepository, type IncidentFilter } from '../audit-log/audit-log.repository.js';
 import { timeRange } from '../http/parse-input.js';
 import { CSV_HEADER, csvLine } from './incident-csv.js';
@@ -9,6 +10,8 @@ export interface IncidentExport {
   readonly contentType: string;
   readonly fileName: string;
   readonly body: Readable;
+  /** The log's head when the export began (`<sequence>:<hash>`, as `verify?head=` takes it); null when empty. */
+  readonly head: string | null;
 }
 
 /**
@@ -20,10 +23,12 @@ export interface IncidentExport {
 export class ExportIncidentsService {
   constructor(@Inject(AuditLogRepository) private readonly auditLog: AuditLogRepository) {}
 
-  export(query: IncidentExportQuery): IncidentExport {
+  async export(query: IncidentExportQuery): Promise<IncidentExport> {
     const filter = timeRange(query);
     const csv = query.format === 'csv';
+    const head = await this.auditLog.head();
     return {
+      head: head.sequence === 0 ? null : headText(head),
       contentType: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
       fileName: `incidents.${query.format}`,
       body: Readable.from(this.chunks(filter, csv), { objectMode: false }),

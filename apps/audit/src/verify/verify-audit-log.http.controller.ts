@@ -1,6 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import type { AuditVerification } from '#warden/contracts';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { auditVerifyQuerySchema, type AuditVerification } from '#warden/contracts';
 import { RequireScope } from '#warden/http-kit';
+import { parseInput } from '../http/parse-input.js';
 import { VerifyAuditLogService } from './verify-audit-log.service.js';
 
 @Controller('v1/audit/verify')
@@ -9,7 +10,7 @@ export class VerifyAuditLogHttpController {
 
   @Get()
   @RequireScope('audit:read')
-  verify(): Promise<AuditVerification> {
-    return this.service.verify();
+  verify(@Query() query: unknown): Promise<AuditVerification> {
+    return this.service.verify(parseInput(auditVerifyQuerySchema, query, 'query'));
   }
 }

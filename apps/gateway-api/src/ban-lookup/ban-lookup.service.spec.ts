@@ -45,6 +45,17 @@ describe('BanLookupService', () => {
     expect(lookup.statusOf({ ip: '198.51.100.9' }, { ip: '203.0.113.7', forwarded: false }, now).banned).toBe(false);
   });
 
+  it('enforces a range ban of any length, not only the policy\'s /24 and /64', () => {
+    const wide = new BanLookupService(
+      viewWith({ subject: 'range:10.0.0.0/8', visible: true, rule: 'manual' }, { subject: 'range:2001:db8:1::/48', visible: false, rule: 'manual' }),
+      config,
+    );
+    expect(wide.statusOf({ ip: '10.1.2.3' }, undefined, now)).toMatchObject({ banned: true, gatewayStatus: 429, retryAfter: 120 });
+    expect(wide.statusOf({ ip: '11.1.2.3' }, undefined, now).banned).toBe(false);
+    expect(wide.statusOf({ ip: '2001:db8:1:ffff::1' }, undefined, now)).toMatchObject({ banned: true, gatewayStatus: 401 });
+    expect(wide.statusOf({ ip: '2001:db8:2::1' }, undefined, now).banned).toBe(false);
+  });
+
   it('never blocks an allowlisted address, even inside a banned range', () => {
     expect(lookup.statusOf({ ip: '192.0.2.10' }, undefined, now).banned).toBe(false);
   });

@@ -23,9 +23,11 @@ export class BanLookupService {
     const ip = query.ip ?? client?.ip;
     if (ip === undefined) return this.view.status([], at);
     const values = { account: query.account, credentialFingerprint: query.credentialFingerprint };
-    const subjects = checkSubjects({ ip, ...values }, policy);
+    // Manual range bans may name any length (`range:10.0.0.0/8`): the view says which are in force.
+    const ranges = this.view.rangePrefixes();
+    const subjects = checkSubjects({ ip, ...values }, policy, ranges);
     if (client?.forwarded && client.ip !== ip) {
-      for (const subject of checkSubjects({ ip: client.ip, ...values }, policy)) if (!subjects.includes(subject)) subjects.push(subject);
+      for (const subject of checkSubjects({ ip: client.ip, ...values }, policy, ranges)) if (!subjects.includes(subject)) subjects.push(subject);
     }
     return this.view.status(subjects, at);
   }

@@ -37,6 +37,23 @@ describe('DecisionView', () => {
     expect(view.status(['ip:198.51.100.1'], t0)).toMatchObject({ banned: false, retryAfter: 0, until: null, gatewayStatus: null });
   });
 
+  it('knows the prefix lengths of the range bans in force, until they are lifted or swept', () => {
+    const view = new DecisionView();
+    const long = { until: new Date(t0 + 600_000).toISOString() };
+    view.apply([
+      decision(0, 0, 'range:10.0.0.0/8', long),
+      decision(0, 1, 'range:11.0.0.0/8'),
+      decision(0, 2, 'range:192.0.2.0/24'),
+      decision(0, 3, 'range:2001:db8:1::/48'),
+      decision(0, 4, 'ip:10.0.0.1'),
+    ]);
+    expect(view.rangePrefixes()).toEqual({ ipv4: [8, 24], ipv6: [48] });
+    view.apply([decision(0, 5, 'range:10.0.0.0/8', { state: 'lifted' }), decision(0, 6, 'range:2001:db8:1::/48', { state: 'lifted' })]);
+    expect(view.rangePrefixes()).toEqual({ ipv4: [8, 24], ipv6: [] });
+    view.sweep(t0 + 60_000);
+    expect(view.rangePrefixes()).toEqual({ ipv4: [], ipv6: [] });
+  });
+
   it('drops a ban at its until without waiting for a message, and forgets lifted bans', () => {
     const view = new DecisionView();
     view.apply([decision(0, 0, 'ip:203.0.113.7'), decision(0, 1, 'ip:198.51.100.1')]);

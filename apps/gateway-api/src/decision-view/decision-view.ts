@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { banStatus, sweepEndedBans, type ActiveBan, type BanStatus } from '#warden/ban-policy';
+import { banStatus, RangePrefixCounter, sweepEndedBans, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
 import type { BanDecisionRecord } from '#warden/contracts';
 import type { ConsumedRecord } from '#warden/kafka';
 
@@ -32,6 +32,8 @@ export class DecisionView {
   private readonly listeners = new Set<DecisionListener>();
   /** One string per rule name, however many decisions carry it. */
   private readonly rules = new Map<string, string>();
+  /** The prefix lengths of the active range bans: what a check must mask the caller to. */
+  private readonly rangeLengths = new RangePrefixCounter();
 
   get size(): number {
     return this.decisions.size;
@@ -53,8 +55,13 @@ export class DecisionView {
         partition,
         offset: at,
       };
-      this.decisions.delete(decision.subject);
+      const former = this.decisions.get(decision.subject);
+      if (former !== undefined) {
+        this.countRange(former, -1);
+        this.decisions.delete(decision.subject);
+      }
       this.decisions.set(decision.subject, decision);
+      this.countRange(decision, 1);
       applied.push(decision);
     }
     if (applied.length === 0) return;
@@ -73,6 +80,14 @@ export class DecisionView {
       subjects.map((subject) => this.activeBan(subject)),
       at,
     );
+  }
+
+  /**
+   * The prefix lengths of the range bans held active, per IP version (changes only when a range ban
+   * of a new length comes or the last of a length goes): `checkSubjects` masks the caller to each.
+   */
+  rangePrefixes(): RangePrefixes {
+    return this.rangeLengths.prefixes();
   }
 
   currentPosition(): DecisionPosition {
@@ -96,7 +111,13 @@ export class DecisionView {
 
   /** Frees the decisions whose `until` has passed: they no longer apply to anyone. */
   sweep(now: number): number {
-    return sweepEndedBans(this.decisions, now);
+    return sweepEndedBans(this.decisions, now, (_, decision) => this.countRange(decision, -1));
+  }
+
+  private countRange(decision: ViewedDecision, change: 1 | -1): void {
+    if (decision.state !== 'active') return;
+    if (change === 1) this.rangeLengths.add(decision.subject);
+    else this.rangeLengths.remove(decision.subject);
   }
 
   private intern(rule: string): string {
