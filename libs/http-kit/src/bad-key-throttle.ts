@@ -14,7 +14,7 @@ const BAD_KEY_POLICY: Policy = (() => {
       'bad-api-keys': { counts: 'failures', subject: 'ip', threshold: BAD_KEY_LIMIT, window: '1m', ban: '1m', escalating: true, visible: true },
     },
     escalation: { maxBan: '1h' },
-  });
+  }, { defaultRules: false });
   if (!result.ok) throw new Error(`the bad-key policy does not compile: ${result.errors.join('; ')}`);
   return result.policy;
 })();
