@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ApiDocsModule } from '#warden/api-docs';
 import { AuditLogRepository } from './audit-log/audit-log.repository.js';
+import { PolicyBacktestHttpController } from './backtest/policy-backtest.http.controller.js';
+import { PolicyBacktestService } from './backtest/policy-backtest.service.js';
 import { ExplainBanHttpController } from './explain/explain-ban.http.controller.js';
 import { ExplainBanService } from './explain/explain-ban.service.js';
 import { ExportIncidentsHttpController } from './export/export-incidents.http.controller.js';
@@ -26,6 +28,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     VerifyAuditLogHttpController,
     ExplainBanHttpController,
     ManualBansHttpController,
+    PolicyBacktestHttpController,
   ],
   providers: [
     AuditLogRepository,
@@ -35,6 +38,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     VerifyAuditLogService,
     ExplainBanService,
     ManualBansService,
+    PolicyBacktestService,
   ],
 })
 export class AuditModule {}
