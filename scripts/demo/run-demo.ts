@@ -5,6 +5,7 @@ import { MAX_ATTEMPTS_PER_REQUEST } from '#warden/contracts';
 import { humanDuration } from '../../apps/cli/src/output/human-duration.js';
 import { WardenHttpError } from '../../apps/cli/src/warden-error.js';
 import { banReport, count, verdictSummary, type AttackOutcome } from './ban-report.js';
+import { falsePositiveReport, normalUserBans, normalUserLogins, type NormalUserBan } from './false-positives.js';
 import type { DemoOptions } from './demo-options.js';
 import { demoScenarios, inEventOrder, STORY_MS, type DemoAttempt, type Scenario } from './demo-traffic.js';
 import { ProgressLine, type ProgressOutput } from './progress-line.js';
@@ -16,8 +17,10 @@ const KEY_CHECK_IP = '192.0.2.1';
 
 /**
  * `npm run demo`: plays the story of `demo-traffic.ts` against a running Warden, waits until each
- * attack's ban shows in `GET /v1/status`, then prints the bans and counts their incidents.
- * Resolves to whether every attack was banned.
+ * attack's ban shows in `GET /v1/status`, then prints the bans and counts their incidents. Honest
+ * about its own traffic: it also asks the status of every normal user's login and reports each ban
+ * one of them meets (a false positive). Resolves to whether every attack was banned and no normal
+ * user or network was.
  */
 export async function runDemo(options: DemoOptions, out: ProgressOutput): Promise<boolean> {
   const client = new WardenClient(options.url, options.apiKey);
@@ -39,9 +42,21 @@ export async function runDemo(options: DemoOptions, out: ProgressOutput): Promis
 
   const verdicts = await submitAll(client, attempts, progress);
   const outcomes = await waitForBans(client, attacks, verdicts ?? [], options.timeoutMs, progress);
+  const normal = scenarios.find((scenario) => scenario.expected === null);
+  const falsePositives = normal === undefined ? [] : await bannedNormalUsers(client, normal, progress);
   print();
   print('Bans caused (GET /v1/status; Retry-After counts from now):');
   for (const line of banReport(outcomes, options.timeoutMs)) print(line);
+  const attackSubjects = new Set(outcomes.flatMap((outcome) => outcome.status?.bans.map((ban) => ban.subject) ?? []));
+  const otherBans = [...new Set((verdicts ?? []).flatMap((verdict) => verdict.bans.map((ban) => `${ban.subject}  ${ban.rule}`)))].filter(
+    (line) => !attackSubjects.has(line.split('  ')[0]!) && !falsePositives.some((ban) => line.startsWith(`${ban.subject}  `)),
+  );
+  print(`  normal users${falsePositives.length === 0 ? ': none banned' : ' (FALSE POSITIVES):'}`);
+  for (const line of falsePositiveReport(falsePositives)) print(line);
+  if (otherBans.length > 0) {
+    print('  other bans the traffic caused');
+    for (const line of otherBans) print(`    ${line}`);
+  }
   print();
   print(
     verdicts
@@ -59,7 +74,23 @@ export async function runDemo(options: DemoOptions, out: ProgressOutput): Promis
         'Does WARDEN_POLICY change the default policy, or is the engine behind (GET /health/ready)? --timeout waits longer.',
     );
   }
-  return missed.length === 0;
+  if (falsePositives.length > 0) {
+    print();
+    print(`${count(new Set(falsePositives.map((ban) => `${ban.account}|${ban.ip}`)).size)} normal users are banned: the policy mistakes them for attackers.`);
+  }
+  return missed.length === 0 && falsePositives.length === 0;
+}
+
+/** Asks the status of each normal user's login (what their gateway would check next) and keeps the bans found. */
+async function bannedNormalUsers(client: WardenClient, normal: Scenario, progress: ProgressLine): Promise<NormalUserBan[]> {
+  const logins = normalUserLogins(normal);
+  const bans: NormalUserBan[] = [];
+  for (const [i, login] of logins.entries()) {
+    if (i % 50 === 0) progress.update(`Checking the normal users… ${i}/${logins.length}`);
+    bans.push(...normalUserBans(login, await client.status({ ip: login.ip, account: login.account })));
+  }
+  progress.done(`Checked ${count(logins.length)} normal users' logins (GET /v1/status).`);
+  return bans;
 }
 
 /** Posts the attempts, 1,000 a request, and collects their verdicts (null if any request timed out waiting). */

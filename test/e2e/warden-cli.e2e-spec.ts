@@ -259,8 +259,7 @@ describe('warden, the CLI', () => {
     it('passes a valid file and prints what differs from the default', async () => {
       const path = file(
         'policy.yaml',
-        'rules:\n  account-ip-failures: {}\n  identical-credential: {}\n  ip-total: { threshold: 500 }\n  ip-failures: { mode: simulate }\n' +
-          '  ip-distinct-accounts: {}\n  account-failures: {}\nallowlist:\n  cidrs: [10.0.0.0/8]\n',
+        'rules:\n  ip-total: { threshold: 500 }\n  ip-failures: { mode: simulate }\n  range-failures: { mode: off }\nallowlist:\n  cidrs: [10.0.0.0/8]\n',
       );
       const checked = await wardenJson<{ ok: boolean; version: string; differences: unknown[] }>(['policy', 'check', path], offline);
       expect(checked.ok).toBe(true);
@@ -268,14 +267,14 @@ describe('warden, the CLI', () => {
       expect(checked.differences).toEqual([
         { path: 'rules.ip-total.threshold', default: 300, file: 500 },
         { path: 'rules.ip-failures.mode', default: 'enforce', file: 'simulate' },
-        { path: 'rules.range-failures', default: expect.objectContaining({ counts: 'failures', subject: 'range' }), file: null },
+        { path: 'rules.range-failures.mode', default: 'enforce', file: 'off' },
         { path: 'allowlist.cidrs', default: [], file: ['10.0.0.0/8'] },
       ]);
       const human = await warden(['policy', 'check', path], offline);
       expect(human.code).toBe(0);
       expect(human.stdout).toContain(`Valid policy ${path}`);
       expect(human.stdout).toContain('rules.ip-total.threshold: 300 → 500');
-      expect(human.stdout).toContain('rules.range-failures: off (a default rule the file leaves out)');
+      expect(human.stdout).toContain('rules.range-failures.mode: "enforce" → "off"');
 
       const same = await warden(['policy', 'check', file('empty.json', '{}')], offline);
       expect(same).toMatchObject({ code: 0, stdout: expect.stringContaining('It is the default policy.') });

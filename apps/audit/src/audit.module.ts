@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ApiDocsModule } from '#warden/api-docs';
 import { ConsoleHttpController } from './console/console.http.controller.js';
 import { AuditLogRepository } from './audit-log/audit-log.repository.js';
+import { PolicyBacktestHttpController } from './backtest/policy-backtest.http.controller.js';
+import { PolicyBacktestService } from './backtest/policy-backtest.service.js';
 import { ExplainBanHttpController } from './explain/explain-ban.http.controller.js';
 import { ExplainBanService } from './explain/explain-ban.service.js';
 import { ExportIncidentsHttpController } from './export/export-incidents.http.controller.js';
@@ -34,6 +36,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     ListBansHttpController,
     StatsHttpController,
     ConsoleHttpController,
+    PolicyBacktestHttpController,
   ],
   providers: [
     AuditLogRepository,
@@ -45,6 +48,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     ManualBansService,
     ListBansService,
     StatsService,
+    PolicyBacktestService,
   ],
 })
 export class AuditModule {}

@@ -16,6 +16,9 @@
  * - failures in a row depend on order by meaning: a failure dated before the latest success
  *   already decided no longer counts, even if it arrived later;
  * - the repeated-secret memory ("the last 3 fingerprints") is the last 3 decided;
+ * - a success forgives the failures of its account and IP decided before it (typos, DESIGN §7),
+ *   not a failure dated before it that arrives after it; a rule weighing failures against
+ *   successes counts both per tenth of its window, so its window is whole tenths;
  * - escalation while banned applies to failures dated within the ban (from its start).
  */
 import type { PolicyAttempt } from './attempt.js';
@@ -28,7 +31,15 @@ import { isRepeatedSecret, rememberSecret } from './repeated-secret.js';
 import { cloneSubjectState, type BanRecord, type CounterState, type PolicyState, type SubjectState } from './state.js';
 import { banStatus, type ActiveBan } from './status.js';
 import { batchSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
-import { countAttempt, ruleCounts, type CountedAttempt, type WindowFired } from './window-counter.js';
+import {
+  countAttempt,
+  forgiveTypos,
+  hasTypoToForgive,
+  ruleCounts,
+  tally,
+  type CountedAttempt,
+  type WindowFired,
+} from './window-counter.js';
 
 export interface DecideResult {
   /** Only the subjects this batch changed, by subject string: what the engine saves (each value is plain JSON). */
@@ -94,6 +105,8 @@ class BatchRun {
       at,
       failure,
       account,
+      // Subjects list the account-ip one first when there is an account.
+      accountIp: account === null ? null : subjects[0]!.key,
       repeatedSecret: tracksSecret && isRepeatedSecret(accountSlot!.state?.secrets, fingerprint, at, policy),
     };
     this.trigger = false;
@@ -160,18 +173,29 @@ class BatchRun {
     const actedOn = banRule !== undefined && banRule.subject === subject.scope && ruleCounts(banRule, attempt);
     if (actedOn && banRule.escalating && banRule.mode === 'enforce') this.escalateWhileBanned(slot, banRule, attempt);
     for (const rule of this.policy.rulesByScope[subject.scope]) {
+      const counts = ruleCounts(rule, attempt);
+      // Typos (DESIGN §7): a rule weighing failures against successes tallies both, and a
+      // success forgives its account's recent failures from its IP. Neither counts toward a ban.
+      if (rule.failuresPerSuccess > 0 && (counts || !attempt.failure)) tally(rule, this.counter(slot, rule), attempt.at, attempt.failure);
+      if (rule.forgiveTypos && !attempt.failure && hasTypoToForgive(slot.state?.rules?.[rule.name], attempt, this.policy.typos.windowMs)) {
+        forgiveTypos(this.counter(slot, rule), attempt, this.policy.typos.windowMs);
+      }
       // An attempt counted by the rule that banned the subject has been acted on (escalated, or
       // absorbed by a fixed ban): it does not also start the count toward the next ban.
       if (actedOn && rule === banRule) continue;
       // A success counts for no rule; it only ends a row of failures, and where no row was
       // started there is nothing to end, nor a state to write (most logins are successes).
-      if (!ruleCounts(rule, attempt) && (rule.kind !== 'failures-in-a-row' || slot.state?.rules?.[rule.name] === undefined)) continue;
-      const state = this.writable(slot);
-      const rules = (state.rules ??= {});
-      const counter = (rules[rule.name] ??= { t: [], ids: [] });
+      if (!counts && (rule.kind !== 'failures-in-a-row' || slot.state?.rules?.[rule.name] === undefined)) continue;
+      const counter = this.counter(slot, rule);
       const fired = countAttempt(rule, counter, attempt);
-      if (fired !== null) this.thresholdReached(subject, state, rule, fired, attempt);
+      if (fired !== null) this.thresholdReached(subject, slot.state!, rule, fired, attempt);
     }
+  }
+
+  /** The rule's counter in the subject's state, to change. */
+  private counter(slot: Slot, rule: PolicyRule): CounterState {
+    const rules = (this.writable(slot).rules ??= {});
+    return (rules[rule.name] ??= { t: [], ids: [] });
   }
 
   /** Realpad: a further failed attempt while banned raises the level and restarts the ban from it. */
@@ -270,5 +294,5 @@ class BatchRun {
 }
 
 function isEmptyCounter(counter: CounterState): boolean {
-  return counter.t.length === 0 && counter.reset === undefined;
+  return counter.t.length === 0 && counter.reset === undefined && counter.b === undefined;
 }

@@ -1,8 +1,9 @@
 import type { PolicyDocument } from './policy.types.js';
 
 /**
- * DESIGN §7, as data: the seven default rules and their numbers. A policy file that names one of
- * these rules inherits every field it leaves out from here.
+ * DESIGN §7, as data: the seven default rules and their numbers. A policy file changes these: a
+ * rule it names inherits every field it leaves out from here, a rule it does not name stays as it
+ * is, and `mode: off` turns one off.
  */
 export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
   rules: {
@@ -16,6 +17,8 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: false,
       mode: 'enforce',
       ignoreRepeatedSecret: true,
+      forgiveTypos: false,
+      failuresPerSuccess: 0,
     },
     'identical-credential': {
       counts: 'identical-credential',
@@ -27,6 +30,8 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: true,
       mode: 'enforce',
       ignoreRepeatedSecret: false,
+      forgiveTypos: false,
+      failuresPerSuccess: 0,
     },
     'ip-total': {
       counts: 'attempts',
@@ -38,6 +43,8 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: true,
       mode: 'enforce',
       ignoreRepeatedSecret: false,
+      forgiveTypos: false,
+      failuresPerSuccess: 0,
     },
     'ip-failures': {
       counts: 'failures',
@@ -49,6 +56,8 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: false,
       mode: 'enforce',
       ignoreRepeatedSecret: false,
+      forgiveTypos: true,
+      failuresPerSuccess: 0,
     },
     'ip-distinct-accounts': {
       counts: 'distinct-accounts',
@@ -60,6 +69,8 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: false,
       mode: 'enforce',
       ignoreRepeatedSecret: false,
+      forgiveTypos: true,
+      failuresPerSuccess: 0,
     },
     'account-failures': {
       counts: 'failures',
@@ -71,6 +82,8 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: false,
       mode: 'enforce',
       ignoreRepeatedSecret: true,
+      forgiveTypos: false,
+      failuresPerSuccess: 0,
     },
     'range-failures': {
       counts: 'failures',
@@ -82,10 +95,13 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = {
       visible: false,
       mode: 'enforce',
       ignoreRepeatedSecret: false,
+      forgiveTypos: true,
+      failuresPerSuccess: 1,
     },
   },
   escalation: { memory: '24h', maxBan: '24h' },
   repeatedSecret: { remember: 3, memory: '24h' },
+  typos: { window: '2m' },
   ranges: { ipv4: 24, ipv6: 64 },
   allowlist: { cidrs: [], accounts: [] },
 };

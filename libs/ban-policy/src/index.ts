@@ -53,3 +53,7 @@ export type {
   IncidentSeverity,
   GatewayStatus,
 } from './outcome.types.js';
+export { PolicyBacktest } from './backtest/policy-backtest.js';
+export { runBacktest, type BacktestProgress, type BacktestResult, type RunBacktestOptions } from './backtest/run-backtest.js';
+export { parseAttemptLine, type AttemptLineResult } from './backtest/recorded-attempt-line.js';
+export type { BacktestReport, BacktestTiming, GatewayAnswer, PolicySummary, BanSet, BanGroup, FalsePositive } from './backtest/backtest-report.types.js';

@@ -18,17 +18,38 @@ export type PolicyResult = { readonly ok: true; readonly policy: Policy } | { re
 const RULE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const RESERVED_RULE_NAMES = new Set(['manual']);
 const REQUIRED_RULE_FIELDS = ['counts', 'subject', 'threshold', 'window', 'ban'] as const;
-const RULE_FIELD_DEFAULTS = { escalating: true, visible: false, mode: 'enforce', ignoreRepeatedSecret: false } as const;
+const RULE_FIELD_DEFAULTS = {
+  escalating: true,
+  visible: false,
+  mode: 'enforce',
+  ignoreRepeatedSecret: false,
+  forgiveTypos: false,
+  failuresPerSuccess: 0,
+} as const;
+/** The kinds whose counts typos and successes can weigh on (the others count no failures of a network, or reset on success already). */
+const TYPO_AWARE_KINDS = new Set(['failures', 'distinct-accounts']);
+
+export interface ResolveOptions {
+  /**
+   * Whether the default rules are the base the file changes (a policy file: rules it does not
+   * name stay as they are) or absent (a policy of its own, such as the bad-key throttle's).
+   */
+  readonly defaultRules?: boolean;
+}
 
 /**
  * Resolves a schema-checked policy file against the defaults and checks what the schema cannot:
  * required rule fields, rule names, which kinds fit which subjects, allowlist entries.
  */
-export function resolvePolicyFile(file: PolicyFile): { ok: true; document: PolicyDocument } | { ok: false; errors: string[] } {
+export function resolvePolicyFile(
+  file: PolicyFile,
+  options: ResolveOptions = {},
+): { ok: true; document: PolicyDocument } | { ok: false; errors: string[] } {
   const errors: string[] = [];
   const defaults = DEFAULT_POLICY_DOCUMENT;
   const rules: Record<string, RuleDocument> = {};
-  const ruleFiles: Record<string, RuleFile> = file.rules ?? defaults.rules;
+  // A file changes the defaults: the rules it leaves out stay on (`mode: off` turns one off).
+  const ruleFiles: Record<string, RuleFile> = { ...(options.defaultRules === false ? {} : defaults.rules), ...file.rules };
   for (const [name, given] of Object.entries(ruleFiles)) {
     const rule = resolveRule(name, given, errors);
     if (rule !== null) rules[name] = rule;
@@ -55,6 +76,7 @@ export function resolvePolicyFile(file: PolicyFile): { ok: true; document: Polic
         remember: file.repeatedSecret?.remember ?? defaults.repeatedSecret.remember,
         memory: durationText(file.repeatedSecret?.memory ?? defaults.repeatedSecret.memory),
       },
+      typos: { window: durationText(file.typos?.window ?? defaults.typos.window) },
       ranges: { ipv4: file.ranges?.ipv4 ?? defaults.ranges.ipv4, ipv6: file.ranges?.ipv6 ?? defaults.ranges.ipv6 },
       allowlist: { cidrs: cidrs.map((text) => text.trim()), accounts },
     },
@@ -81,6 +103,16 @@ function resolveRule(name: string, given: RuleFile, errors: string[]): RuleDocum
     errors.push(`${at}.subject: a rule counting distinct-accounts must have subject ip or range`);
     return null;
   }
+  let { forgiveTypos, failuresPerSuccess } = rule;
+  if (!TYPO_AWARE_KINDS.has(rule.counts)) {
+    // Inherited from a default rule whose kind the file changed: dropped; asked for: an error.
+    if (given.forgiveTypos === true) errors.push(`${at}.forgiveTypos: only a rule counting failures or distinct-accounts forgives typos`);
+    if ((given.failuresPerSuccess ?? 0) > 0) {
+      errors.push(`${at}.failuresPerSuccess: only a rule counting failures or distinct-accounts weighs failures against successes`);
+    }
+    forgiveTypos = false;
+    failuresPerSuccess = 0;
+  }
   return {
     counts: rule.counts,
     subject: rule.subject,
@@ -91,12 +123,14 @@ function resolveRule(name: string, given: RuleFile, errors: string[]): RuleDocum
     visible: rule.visible,
     mode: rule.mode,
     ignoreRepeatedSecret: rule.ignoreRepeatedSecret,
+    forgiveTypos,
+    failuresPerSuccess,
   };
 }
 
 /** Turns a resolved document into the structure `decide` works with, and stamps its version. */
 export function compilePolicy(document: PolicyDocument): Policy {
-  const rules: PolicyRule[] = Object.entries(document.rules).map(([name, rule]) => ({
+  const rules: PolicyRule[] = Object.entries(document.rules).flatMap(([name, rule]) => rule.mode === 'off' ? [] : [{
     name,
     kind: rule.counts,
     subject: rule.subject,
@@ -107,7 +141,9 @@ export function compilePolicy(document: PolicyDocument): Policy {
     visible: rule.visible,
     mode: rule.mode,
     ignoreRepeatedSecret: rule.ignoreRepeatedSecret,
-  }));
+    forgiveTypos: rule.forgiveTypos,
+    failuresPerSuccess: rule.failuresPerSuccess,
+  }]);
   const rulesByScope = Object.fromEntries(
     SUBJECT_SCOPES.map((scope) => [scope, rules.filter((rule) => rule.subject === scope)]),
   ) as Record<SubjectScope, PolicyRule[]>;
@@ -118,6 +154,7 @@ export function compilePolicy(document: PolicyDocument): Policy {
     ruleByName: new Map(rules.map((rule) => [rule.name, rule])),
     escalation: { memoryMs: durationMs(document.escalation.memory), maxBanMs: durationMs(document.escalation.maxBan) },
     repeatedSecret: { remember: document.repeatedSecret.remember, memoryMs: durationMs(document.repeatedSecret.memory) },
+    typos: { windowMs: durationMs(document.typos.window) },
     ranges: { ipv4Prefix: document.ranges.ipv4, ipv6Prefix: document.ranges.ipv6 },
     allowlist: {
       cidrs: document.allowlist.cidrs.map((text) => parseCidr(text)).filter((cidr): cidr is Cidr => cidr !== null),

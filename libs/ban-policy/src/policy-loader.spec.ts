@@ -20,21 +20,46 @@ describe('loadPolicy', () => {
     });
   });
 
-  it('a rule named like a default one inherits what it leaves out; unnamed default rules are off', () => {
-    const result = loadPolicy('rules:\n  ip-total:\n    threshold: 500\n  account-ip-failures: {}\n', 'yaml');
+  it('a file changes the defaults: a named rule inherits what it leaves out, unnamed ones stay, mode off turns one off', () => {
+    const result = loadPolicy('rules:\n  ip-total:\n    threshold: 500\n  range-failures:\n    mode: off\n  mine: {counts: failures, subject: account, threshold: 3, window: 1m, ban: 1m}\n', 'yaml');
     if (!result.ok) throw new Error(result.errors.join('\n'));
     expect(result.policy.rules.map((rule) => [rule.name, rule.threshold, rule.windowMs])).toEqual([
-      ['ip-total', 500, 300_000],
       ['account-ip-failures', 5, 120_000],
+      ['identical-credential', 5, 120_000],
+      ['ip-total', 500, 300_000],
+      ['ip-failures', 20, 600_000],
+      ['ip-distinct-accounts', 10, 600_000],
+      ['account-failures', 20, 900_000],
+      ['mine', 3, 60_000],
     ]);
+    expect(result.policy.document.rules['range-failures']?.mode).toBe('off');
     expect(result.policy.version).not.toBe(DEFAULT_POLICY.version);
+  });
+
+  it('a file that only puts one rule in simulate mode keeps every other default rule (the allowlist bug of issue 19)', () => {
+    const result = loadPolicy('{"rules":{"account-ip-failures":{"mode":"simulate"}}}', 'json');
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.policy.rules.map((rule) => [rule.name, rule.mode])).toEqual(
+      DEFAULT_POLICY.rules.map((rule) => [rule.name, rule.name === 'account-ip-failures' ? 'simulate' : 'enforce']),
+    );
+  });
+
+  it('reads the typo settings: the forgiveness window and, per rule, forgiveTypos and failuresPerSuccess', () => {
+    expect(DEFAULT_POLICY.typos.windowMs).toBe(120_000);
+    expect(DEFAULT_POLICY.rules.filter((rule) => rule.forgiveTypos).map((rule) => rule.name)).toEqual(['ip-failures', 'ip-distinct-accounts', 'range-failures']);
+    expect(DEFAULT_POLICY.rules.filter((rule) => rule.failuresPerSuccess > 0).map((rule) => [rule.name, rule.failuresPerSuccess])).toEqual([['range-failures', 1]]);
+    const result = loadPolicy('typos:\n  window: 30s\nrules:\n  range-failures:\n    failuresPerSuccess: 2.5\n  ip-failures:\n    forgiveTypos: false\n', 'yaml');
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.policy.typos.windowMs).toBe(30_000);
+    expect(result.policy.ruleByName.get('range-failures')).toMatchObject({ failuresPerSuccess: 2.5, forgiveTypos: true });
+    expect(result.policy.ruleByName.get('ip-failures')).toMatchObject({ forgiveTypos: false });
   });
 
   it('reads JSON, with durations as text or whole seconds', () => {
     const text = JSON.stringify({ rules: { keys: { counts: 'failures', subject: 'ip', threshold: 10, window: 60, ban: '15m', visible: true } } });
     const result = loadPolicy(text, 'json');
     if (!result.ok) throw new Error(result.errors.join('\n'));
-    expect(result.policy.rules[0]).toMatchObject({ name: 'keys', windowMs: 60_000, banMs: 900_000, escalating: true, mode: 'enforce' });
+    expect(result.policy.ruleByName.get('keys')).toMatchObject({ name: 'keys', windowMs: 60_000, banMs: 900_000, escalating: true, mode: 'enforce' });
   });
 
   it('the version is a content hash: equal content, equal version, whatever the spelling', () => {
@@ -60,6 +85,13 @@ describe('loadPolicy', () => {
     ['allowlist:\n  cidrs: [10.0.0.0/8, 300.1.1.1]\n', 'allowlist.cidrs.1: must be an IP address or CIDR, got "300.1.1.1"'],
     ['escalation:\n  maxBan: -1\n', 'escalation.maxBan: must be a duration such as 90s, 2m, 24h (or a whole number of seconds)'],
     ['colour: blue\n', 'colour: unknown field'],
+    ['typos:\n  window: 0\n', 'typos.window: must be a duration such as 90s, 2m, 24h (or a whole number of seconds)'],
+    ['typos:\n  forgive: 2m\n', 'typos.forgive: unknown field'],
+    ['rules:\n  range-failures:\n    failuresPerSuccess: -1\n', 'rules.range-failures.failuresPerSuccess: must be a number, 0 or more'],
+    ['rules:\n  range-failures:\n    forgiveTypos: yes\n', 'rules.range-failures.forgiveTypos: must be true or false'],
+    ['rules:\n  ip-total:\n    forgiveTypos: true\n', 'rules.ip-total.forgiveTypos: only a rule counting failures or distinct-accounts forgives typos'],
+    ['rules:\n  ip-total:\n    failuresPerSuccess: 1\n', 'rules.ip-total.failuresPerSuccess: only a rule counting failures or distinct-accounts weighs failures against successes'],
+    ['rules:\n  ip-total:\n    mode: sometimes\n', 'rules.ip-total.mode: must be one of enforce, simulate, off'],
     ['- just\n- a list\n', '(policy): must be an object'],
   ])('rejects %j with a message naming the field', (text, message) => {
     const result = loadPolicy(text, 'yaml');

@@ -1,7 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { normalizeAccount } from '#warden/contracts';
-import { parseCidr } from '#warden/contracts';
-import { compilePolicy, resolvePolicyFile, type PolicyResult } from './policy-compiler.js';
+import { normalizeAccount, parseCidr } from '#warden/contracts';
+import { compilePolicy, resolvePolicyFile, type PolicyResult, type ResolveOptions } from './policy-compiler.js';
 import { formatIssues, policyFileSchema } from './policy.schema.js';
 import type { Policy } from './policy.types.js';
 
@@ -31,10 +30,10 @@ export function policyFormatOf(fileName: string): PolicyFormat | null {
 }
 
 /** Validates already-parsed data (an object shaped like a policy file). */
-export function policyFromData(data: unknown): PolicyResult {
+export function policyFromData(data: unknown, options: ResolveOptions = {}): PolicyResult {
   const parsed = policyFileSchema.safeParse(data);
   if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues) };
-  const resolved = resolvePolicyFile(parsed.data);
+  const resolved = resolvePolicyFile(parsed.data, options);
   if (!resolved.ok) return resolved;
   return { ok: true, policy: compilePolicy(resolved.document) };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
-import { RULE_KINDS, SUBJECT_SCOPES } from './policy.types.js';
+import { RULE_KINDS, RULE_MODES, SUBJECT_SCOPES } from './policy.types.js';
 
 /**
  * The shape of a policy file (JSON or YAML). Every field is optional here: a rule named like a
@@ -20,6 +20,11 @@ const duration = z.union([z.string(), z.number()], { error: message('must be a d
   (value) => parseDuration(value) !== null,
   { error: 'must be a duration such as 90s, 2m, 24h (or a whole number of seconds)' },
 );
+
+const ratio = z
+  .number({ error: message('must be a number, 0 or more') })
+  .min(0, { error: 'must be a number, 0 or more' })
+  .max(1_000_000, { error: 'must be at most 1000000' });
 
 const flag = z.boolean({ error: message('must be true or false') });
 
@@ -44,8 +49,10 @@ export const ruleFileSchema = z.strictObject({
   ban: duration.optional(),
   escalating: flag.optional(),
   visible: flag.optional(),
-  mode: oneOf(['enforce', 'simulate'] as const).optional(),
+  mode: oneOf(RULE_MODES).optional(),
   ignoreRepeatedSecret: flag.optional(),
+  forgiveTypos: flag.optional(),
+  failuresPerSuccess: ratio.optional(),
 });
 
 const stringList = z.array(z.string({ error: message('must be a string') }), { error: message('must be a list of strings') });
@@ -55,6 +62,7 @@ export const policyFileSchema = z.strictObject(
     rules: z.record(z.string(), ruleFileSchema, { error: message('must be a map of rule name to rule') }).optional(),
     escalation: z.strictObject({ memory: duration.optional(), maxBan: duration.optional() }).optional(),
     repeatedSecret: z.strictObject({ remember: positiveInteger.optional(), memory: duration.optional() }).optional(),
+    typos: z.strictObject({ window: duration.optional() }).optional(),
     ranges: z.strictObject({ ipv4: prefixLength(32).optional(), ipv6: prefixLength(128).optional() }).optional(),
     allowlist: z.strictObject({ cidrs: stringList.optional(), accounts: stringList.optional() }).optional(),
   },

@@ -20,8 +20,13 @@ export const RULE_KINDS: readonly RuleKind[] = [
   'identical-credential',
 ];
 
-/** `simulate` records what the rule would do (incidents with `simulated: true`) and bans nobody. */
-export type RuleMode = 'enforce' | 'simulate';
+/**
+ * `simulate` records what the rule would do (incidents with `simulated: true`) and bans nobody;
+ * `off` turns a default rule off (a policy file changes the defaults, it does not replace them).
+ */
+export type RuleMode = 'enforce' | 'simulate' | 'off';
+
+export const RULE_MODES: readonly RuleMode[] = ['enforce', 'simulate', 'off'];
 
 /** A rule with every field resolved and durations in milliseconds. */
 export interface PolicyRule {
@@ -35,9 +40,13 @@ export interface PolicyRule {
   readonly escalating: boolean;
   /** Visible bans answer 429 with Retry-After; invisible ones 401, like a wrong password. */
   readonly visible: boolean;
-  readonly mode: RuleMode;
+  readonly mode: Exclude<RuleMode, 'off'>;
   /** Entra smart lockout: a failure repeating one of the account's last fingerprints is not counted. */
   readonly ignoreRepeatedSecret: boolean;
+  /** DESIGN §7 "Typos are forgiven": a failure followed within `typos.windowMs` by a success of its account from its IP stops counting. */
+  readonly forgiveTypos: boolean;
+  /** Triggers only while the subject's failures in the window exceed this many times its successes; 0: no such condition. */
+  readonly failuresPerSuccess: number;
 }
 
 export interface Allowlist {
@@ -54,6 +63,8 @@ export interface Policy {
   readonly ruleByName: ReadonlyMap<string, PolicyRule>;
   readonly escalation: { readonly memoryMs: number; readonly maxBanMs: number };
   readonly repeatedSecret: { readonly remember: number; readonly memoryMs: number };
+  /** How soon a success of the same account from the same IP forgives a failure (rules with `forgiveTypos`). */
+  readonly typos: { readonly windowMs: number };
   readonly ranges: { readonly ipv4Prefix: number; readonly ipv6Prefix: number };
   readonly allowlist: Allowlist;
   /** Whether some rule needs the account's fingerprint memory (so the account state is loaded). */
@@ -67,6 +78,7 @@ export interface PolicyDocument {
   readonly rules: Readonly<Record<string, RuleDocument>>;
   readonly escalation: { readonly memory: string; readonly maxBan: string };
   readonly repeatedSecret: { readonly remember: number; readonly memory: string };
+  readonly typos: { readonly window: string };
   readonly ranges: { readonly ipv4: number; readonly ipv6: number };
   readonly allowlist: { readonly cidrs: readonly string[]; readonly accounts: readonly string[] };
 }
@@ -81,4 +93,6 @@ export interface RuleDocument {
   readonly visible: boolean;
   readonly mode: RuleMode;
   readonly ignoreRepeatedSecret: boolean;
+  readonly forgiveTypos: boolean;
+  readonly failuresPerSuccess: number;
 }

@@ -79,7 +79,8 @@ describe('what each rule counts', () => {
     const attempt = attemptFactory();
     const success = attempt({ account: 'alice', ip: '203.0.113.7', at: T0, outcome: 'success' });
     const { state } = decide({}, [success], DEFAULT_POLICY);
-    expect([...state.keys()]).toEqual(['ip:203.0.113.7']); // ip-total counts it; nothing else changes
+    // ip-total counts it, range-failures tallies it against failures (typos); nothing else changes.
+    expect([...state.keys()]).toEqual(['ip:203.0.113.7', 'range:203.0.113.0/24']);
     const afterFailure = decide({}, [{ ...success, id: 'f', outcome: 'failure', occurredAt: T0 - 1_000, receivedAt: T0 - 1_000 }, success], DEFAULT_POLICY);
     expect(afterFailure.state.get('account-ip:alice|203.0.113.7')?.rules?.['account-ip-failures']).toMatchObject({ t: [], reset: T0 });
   });
@@ -114,7 +115,7 @@ describe('what each rule counts', () => {
 function policyWithOneRule() {
   const result = policyFromData({
     rules: { 'api-key-failures': { counts: 'failures', subject: 'ip', threshold: 10, window: '1m', ban: '15m', visible: true } },
-  });
+  }, { defaultRules: false });
   if (!result.ok) throw new Error(result.errors.join('\n'));
   return result.policy;
 }

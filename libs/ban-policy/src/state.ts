@@ -38,6 +38,13 @@ export interface CounterState {
   a?: string[];
   /** failures-in-a-row only: event time of the latest success; no failure up to it counts. */
   reset?: number;
+  /** Rules that forgive typos: the typo key (short hash of account|ip, '' without an account) of each entry of `t`. */
+  k?: string[];
+  /** Rules weighing failures against successes: the newest tally bucket (event time ÷ bucket width). */
+  b?: number;
+  /** …failures and successes per bucket, newest first (index i is bucket `b − i`). */
+  f?: number[];
+  s?: number[];
 }
 
 export interface SecretMemory {
@@ -59,6 +66,12 @@ export function cloneSubjectState(state: SubjectState | undefined): SubjectState
       const next: CounterState = { t: [...counter.t], ids: [...counter.ids] };
       if (counter.a !== undefined) next.a = [...counter.a];
       if (counter.reset !== undefined) next.reset = counter.reset;
+      if (counter.k !== undefined) next.k = [...counter.k];
+      if (counter.b !== undefined) {
+        next.b = counter.b;
+        next.f = [...(counter.f ?? [])];
+        next.s = [...(counter.s ?? [])];
+      }
       rules[name] = next;
     }
     copy.rules = rules;

@@ -147,3 +147,16 @@ export const banExplanationSchema = z.object({
 });
 
 export type BanExplanation = z.infer<typeof banExplanationSchema>;
+
+/** `POST /v1/policy/backtest`: the span of recorded attempts (event time, `to` excluded) and how many subjects to list per group. */
+export const policyBacktestQuerySchema = z.strictObject({
+  from: instant.optional(),
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(20),
+});
+
+export type PolicyBacktestQuery = z.infer<typeof policyBacktestQuerySchema>;
+
+/** Content types a policy file may be sent as (`POST /v1/policy/backtest`), beside application/json. */
+export const POLICY_YAML_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'] as const;
+export const POLICY_BACKTEST_PATH = '/v1/policy/backtest';

@@ -15,7 +15,7 @@ const BAD_KEY_POLICY: Policy = (() => {
       [BAD_KEY_RULE]: { counts: 'failures', subject: 'ip', threshold: BAD_KEY_LIMIT, window: '1m', ban: '1m', escalating: true, visible: true },
     },
     escalation: { maxBan: '1h' },
-  });
+  }, { defaultRules: false });
   if (!result.ok) throw new Error(`the bad-key policy does not compile: ${result.errors.join('; ')}`);
   return result.policy;
 })();

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { WardenConfig } from '#warden/config';
 import { answerClientError, answerRouterError, MAX_PATH_PARAM_LENGTH, refuseNulInUrl } from './edge-errors.js';
+import { POLICY_BACKTEST_PATH, POLICY_YAML_CONTENT_TYPES } from '#warden/contracts';
 import { FastRoutes } from './fast-routes.js';
 import { recordRoutes } from './known-routes.js';
 
@@ -36,6 +37,7 @@ export async function createHttpApp(module: unknown, config: WardenConfig, fastR
   });
   // Fastify would read text/plain bodies as strings; Warden accepts JSON and nothing else.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  acceptYamlPolicies(adapter.getInstance());
   fastRoutes.attach(recordRoutes(adapter.getInstance()));
   closeUnusedConnectionsOnClose(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
@@ -75,5 +77,16 @@ function closeUnusedConnectionsOnClose(instance: FastifyInstance): void {
   instance.addHook('preClose', (done) => {
     for (const socket of sockets) if (!busy.get(socket)) socket.destroy();
     done();
+  });
+}
+
+/**
+ * A policy file may be sent as YAML to the one endpoint that takes one (`POST /v1/policy/backtest`):
+ * the body arrives as text. Everywhere else a YAML body is a 415, as any body but JSON.
+ */
+function acceptYamlPolicies(instance: FastifyInstance): void {
+  instance.addContentTypeParser([...POLICY_YAML_CONTENT_TYPES], { parseAs: 'string' }, (request, body, done) => {
+    if (request.url.split('?')[0] === POLICY_BACKTEST_PATH) return done(null, body);
+    done(Object.assign(new Error('unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
   });
 }

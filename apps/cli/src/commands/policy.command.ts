@@ -53,7 +53,6 @@ function printDifferences(context: CliContext, file: string, version: string, di
 }
 
 function differenceText(context: CliContext, { path, default: before, file: after }: PolicyDifference): string {
-  if (after === null && typeof before === 'object' && before !== null) return `${path}: ${context.style('red', 'off')} (a default rule the file leaves out)`;
   if (before === null && typeof after === 'object' && after !== null) return `${path}: ${context.style('yellow', 'new rule')} ${JSON.stringify(after)}`;
   return `${path}: ${JSON.stringify(before)} → ${context.style('yellow', JSON.stringify(after))}`;
 }

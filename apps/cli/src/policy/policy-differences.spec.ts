@@ -14,15 +14,13 @@ describe('policyDifferences', () => {
     expect(policyDifferences(documentOf(''))).toEqual([]);
   });
 
-  it('names each changed field, each default rule left out and each new rule', () => {
+  it('names each changed field, each default rule turned off and each new rule', () => {
+    // A file changes the defaults: rules it leaves out stay as they are, `mode: off` turns one off.
     const document = documentOf(`
 rules:
-  account-ip-failures: {}
-  identical-credential: {}
   ip-total: { threshold: 500, window: 300s }
   ip-failures: { mode: simulate }
-  account-failures: {}
-  range-failures: {}
+  ip-distinct-accounts: { mode: off }
   office-sweep: { counts: failures, subject: range, threshold: 40, window: 5m, ban: 1h }
 ranges: { ipv4: 22 }
 allowlist: { cidrs: [10.0.0.0/8] }
@@ -30,7 +28,7 @@ allowlist: { cidrs: [10.0.0.0/8] }
     expect(policyDifferences(document)).toEqual([
       { path: 'rules.ip-total.threshold', default: 300, file: 500 },
       { path: 'rules.ip-failures.mode', default: 'enforce', file: 'simulate' },
-      { path: 'rules.ip-distinct-accounts', default: DEFAULT_POLICY.document.rules['ip-distinct-accounts'], file: null },
+      { path: 'rules.ip-distinct-accounts.mode', default: 'enforce', file: 'off' },
       {
         path: 'rules.office-sweep',
         default: null,

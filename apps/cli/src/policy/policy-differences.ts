@@ -1,8 +1,8 @@
 import { DEFAULT_POLICY, type PolicyDocument, type RuleDocument } from '#warden/ban-policy';
 
 /**
- * One way a resolved policy differs from the default: a field with another value, a default rule
- * the file leaves out (`file: null`, the rule is off) or a rule of its own (`default: null`).
+ * One way a resolved policy differs from the default: a field with another value (a rule turned
+ * off reads `mode: off`) or a rule of its own (`default: null`).
  */
 export interface PolicyDifference {
   /** `rules.ip-total.threshold`, `rules.ip-failures`, `allowlist.cidrs`. */
