@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Cidr, Policy } from '#warden/ban-policy';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
+import { LOOPBACK_ADDRESSES, listenAddressesSchema } from './listen-addresses.js';
 import { loadPolicyFile } from './policy-file.js';
 import { trustedProxiesSchema } from './trusted-proxies.js';
 
@@ -32,7 +33,7 @@ const apiKeys = z.string().transform((value, context) => {
 /** Every environment variable Warden reads, with its default. README's settings table mirrors it. */
 const environmentSchema = z.object({
   PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: listenAddressesSchema.default([...LOOPBACK_ADDRESSES]),
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('warden'),
   WARDEN_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"').default(''),
@@ -55,7 +56,8 @@ const environmentSchema = z.object({
 
 export interface WardenConfig {
   readonly port: number;
-  readonly host: string;
+  /** The addresses to listen on (`HOST`); loopback only unless widened. */
+  readonly hosts: readonly string[];
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | undefined;
   readonly topicPrefix: string;
   readonly topicPartitions: number;
@@ -97,7 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
   if (!policy.ok) throw new ConfigError(policy.errors);
   return {
     port: e.PORT,
-    host: e.HOST,
+    hosts: e.HOST,
     kafka: e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } : undefined,
     topicPrefix: e.WARDEN_TOPIC_PREFIX,
     topicPartitions: e.WARDEN_TOPIC_PARTITIONS,

@@ -1,10 +1,11 @@
 import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer, type RequestListener } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { WardenConfig } from '#warden/config';
+import { LOOPBACK_ADDRESSES, type WardenConfig } from '#warden/config';
+import { listenAlsoOn } from './additional-address.js';
 import { FastRoutes } from './fast-routes.js';
 import { recordRoutes } from './known-routes.js';
 
@@ -41,8 +42,17 @@ export async function createHttpApp(module: unknown, config: WardenConfig, fastR
   return app;
 }
 
+/**
+ * Listens on every address of `HOST` (loopback 127.0.0.1 and ::1 by default), on one port, and
+ * returns the URL of the first. Where the default's ::1 does not exist (IPv6 off), 127.0.0.1 alone.
+ */
 export async function listen(app: INestApplication, config: WardenConfig): Promise<string> {
-  await app.listen(config.port, config.host);
+  const [first, ...others] = config.hosts;
+  await app.listen(config.port, first!);
+  const main = app.getHttpServer() as Server;
+  const { port } = main.address() as AddressInfo;
+  const optional = config.hosts.every((host) => LOOPBACK_ADDRESSES.includes(host));
+  for (const host of others) await listenAlsoOn(main, host, port, optional);
   return app.getUrl();
 }
 
@@ -52,13 +62,13 @@ export async function listen(app: INestApplication, config: WardenConfig): Promi
  * headers timeout, a minute. Requests in flight still finish.
  */
 function closeUnusedConnectionsOnClose(instance: FastifyInstance): void {
-  const busy = new Map<Socket, number>();
+  // Weak: requests of a second address's server (listenAlsoOn) come on sockets not tracked here.
+  const busy = new WeakMap<Socket, number>();
   const sockets = new Set<Socket>();
   instance.server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => {
       sockets.delete(socket);
-      busy.delete(socket);
     });
   });
   instance.server.on('request', (request, response) => {

@@ -38,7 +38,8 @@ export class MessagingModule implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.readiness.register('kafka', () => this.bus.isHealthy());
+    // `bus`, not `kafka`: in the embedded mode no Kafka stands behind it.
+    this.readiness.register('bus', () => this.bus.isHealthy(), this.bus instanceof KafkaMessageBus ? 'kafka' : 'in-process');
     await this.bus.ensureTopics(TOPIC_SPECS);
     this.logger.log({ msg: 'message bus ready', kind: this.bus.constructor.name });
   }
