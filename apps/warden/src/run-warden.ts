@@ -86,7 +86,7 @@ export async function runWarden(env: NodeJS.ProcessEnv = process.env): Promise<v
     if (server) app.get(ReadinessRegistry).describe('postgres', `embedded PostgreSQL ${server.version}`);
     const url = await listen(app, effective);
     app.get(HttpKitModule).announce(`warden listening on ${url}`);
-    process.stdout.write(startBanner({ url, hosts: effective.hosts, backing: backingOf(mode, server, dataDir), localKey }));
+    process.stderr.write(startBanner({ url, hosts: effective.hosts, backing: backingOf(mode, server, dataDir), localKey }));
   } catch (error) {
     process.stderr.write(`warden: could not start: ${startErrorDetail(error, config)}\n`);
     await stop(1, 'the start failed');

@@ -51,6 +51,7 @@ const environmentSchema = z.object({
   WARDEN_VERDICT_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
   WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
+  WARDEN_ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -66,6 +67,8 @@ export interface WardenConfig {
   readonly apiKeys: readonly ApiKey[] | undefined;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** The share of requests (0…1) that get an access log line; every 5xx gets one. */
+  readonly accessLogSampleRate: number;
   /** Where the embedded mode keeps its PostgreSQL data and generated API key (WARDEN_DATA_DIR). */
   readonly dataDir: string;
   /** How long attempt ids are kept to recognise a replayed or resent attempt. */
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     apiKeys: e.WARDEN_API_KEYS,
     maxBodyBytes: e.WARDEN_MAX_BODY_BYTES,
     logLevel: e.WARDEN_LOG_LEVEL,
+    accessLogSampleRate: e.WARDEN_ACCESS_LOG_SAMPLE_RATE,
     dataDir: e.WARDEN_DATA_DIR,
     attemptRetentionMs: e.WARDEN_ATTEMPT_RETENTION_HOURS * 3_600_000,
     policy: policy.policy,

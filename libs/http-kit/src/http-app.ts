@@ -1,40 +1,40 @@
-import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { LOOPBACK_ADDRESSES, type WardenConfig } from '#warden/config';
 import { listenAlsoOn } from './additional-address.js';
-import { FastRoutes } from './fast-routes.js';
+import type { FastRoutes } from './fast-routes.js';
+import type { JsonLogger } from './json-logger.js';
+import { requestIdOf } from './request-id.js';
+import type { RequestObserver } from './request-observer.js';
 import { recordRoutes } from './known-routes.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Structured JSON log lines on stdout at `WARDEN_LOG_LEVEL` (Nest's own JSON logger). */
-export function jsonLogger(level: string): ConsoleLogger {
-  const nestLevel = ({ info: 'log', trace: 'verbose' } as Record<string, LogLevel>)[level] ?? (level as LogLevel);
-  const logLevels = level === 'silent' ? [] : LEVELS.slice(0, LEVELS.indexOf(nestLevel) + 1);
-  return new ConsoleLogger({ json: true, logLevels, colors: false });
-}
 
 /**
  * Creates a Warden HTTP app on Fastify: JSON bodies only (anything else is a 415), the body limit
- * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM, and the {@link FastRoutes}
- * answered before Fastify. Call `listen` on the result.
+ * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM, the {@link FastRoutes}
+ * answered before Fastify, and every request seen by the {@link RequestObserver}. Call `listen` on the result.
  */
-export async function createHttpApp(module: unknown, config: WardenConfig, fastRoutes = new FastRoutes()): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  module: unknown,
+  config: WardenConfig,
+  { fastRoutes, observer, logger }: { fastRoutes: FastRoutes; observer: RequestObserver; logger: JsonLogger },
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
+    genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
     serverFactory: (handler: RequestListener) => createServer((request, response) => fastRoutes.handle(request, response) || handler(request, response)),
   });
   // Fastify would read text/plain bodies as strings; Warden accepts JSON and nothing else.
   adapter.getInstance().removeContentTypeParser('text/plain');
   fastRoutes.attach(recordRoutes(adapter.getInstance()));
+  observer.attach(adapter.getInstance());
   closeUnusedConnectionsOnClose(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
-    logger: jsonLogger(config.logLevel),
+    logger,
     bodyParser: false,
     abortOnError: false,
   });

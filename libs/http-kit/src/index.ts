@@ -10,3 +10,5 @@ export * from './client-address.js';
 export * from './rate-limit-headers.js';
 export * from './api-key-authenticator.js';
 export * from './fast-routes.js';
+export * from './json-logger.js';
+export * from './request-observer.js';
