@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
 import { WARDEN_CONFIG, type ApiKey, type Scope, type WardenConfig } from '#warden/config';
 import { BAD_KEY_LIMIT, BadKeyThrottle } from './bad-key-throttle.js';
 import { ClientAddressResolver, type ClientAddress } from './client-address.js';
@@ -24,22 +25,31 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export class ApiKeyAuthenticator {
   private readonly keys: ReadonlyArray<{ apiKey: ApiKey; digest: Buffer }>;
   private readonly throttle = new BadKeyThrottle();
+  private readonly refusals: Counter<'reason'>;
 
   constructor(
     @Inject(WARDEN_CONFIG) config: WardenConfig,
     @Inject(ClientAddressResolver) private readonly clients: ClientAddressResolver,
+    @Inject(Registry) registry: Registry,
   ) {
     this.keys = (config.apiKeys ?? []).map((apiKey) => ({ apiKey, digest: digest(apiKey.key) }));
+    this.refusals = new Counter({
+      name: 'warden_api_key_refusals_total',
+      help: 'Requests refused by the API-key check: bad_key (401), throttled (429: the address sent too many bad keys), missing_scope (403)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
   }
 
   authenticate(peer: string | undefined, headers: IncomingHttpHeaders, scope: Scope, now: number): Authentication {
     const client = this.clients.resolve(peer, headers);
     const waiting = this.throttle.retryAfter(client.ip, now);
-    if (waiting > 0) return tooManyBadKeys(waiting);
+    if (waiting > 0) return this.throttled(waiting);
     const apiKey = this.identify(headers.authorization);
     if (!apiKey) {
       const owed = this.throttle.recordBadKey(client.ip, now);
-      if (owed > 0) return tooManyBadKeys(owed);
+      if (owed > 0) return this.throttled(owed);
+      this.refusals.inc({ reason: 'bad_key' });
       return {
         ok: false,
         problem: problem(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
@@ -47,9 +57,15 @@ export class ApiKeyAuthenticator {
       };
     }
     if (!apiKey.scopes.has(scope)) {
+      this.refusals.inc({ reason: 'missing_scope' });
       return { ok: false, problem: problem(403, 'forbidden', `The API key "${apiKey.name}" lacks the scope ${scope}.`), headers: {} };
     }
     return { ok: true, apiKey, client };
+  }
+
+  private throttled(retryAfter: number): Authentication {
+    this.refusals.inc({ reason: 'throttled' });
+    return tooManyBadKeys(retryAfter);
   }
 
   private identify(header: string | undefined): ApiKey | undefined {

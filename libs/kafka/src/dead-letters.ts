@@ -1,5 +1,6 @@
 import { uuidFromParts } from '#warden/ban-policy';
 import { INCIDENT_SCHEMA_VERSION, Topic, type DeadLetter, type IncidentRecord } from '#warden/contracts';
+import { deadLetterReasonOf, UnreadableRecordError, type DeadLetterReason } from './bus-metrics.js';
 import type { ConsumedRecord, OutgoingRecord, TopicRecords } from './message-bus.js';
 
 export interface RawRecord {
@@ -14,6 +15,8 @@ export interface SortedBatch<T> {
   readonly decoded: ConsumedRecord<T>[];
   /** For the records that could not be read: their `auth.dlq` records and `attempt_rejected` incidents. */
   readonly rejections: TopicRecords[];
+  /** Why each record that could not be read was rejected (for `warden_dlq_records_total`). */
+  readonly reasons: DeadLetterReason[];
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -61,11 +64,13 @@ export function sortBatch<T>(topic: string, records: readonly RawRecord[], decod
   const decoded: ConsumedRecord<T>[] = [];
   const deadLetters: OutgoingRecord[] = [];
   const incidents: OutgoingRecord[] = [];
+  const reasons: DeadLetterReason[] = [];
   for (const record of records) {
     try {
-      if (record.value === null) throw new Error('the record has no value (tombstone)');
+      if (record.value === null) throw new UnreadableRecordError('tombstone', 'the record has no value (tombstone)');
       decoded.push({ topic, partition: record.partition, offset: record.offset, key: record.key, value: decode(record.value) });
     } catch (error) {
+      reasons.push(deadLetterReasonOf(error));
       const letter: DeadLetter = {
         schemaVersion: 1,
         error: error instanceof Error ? error.message : String(error),
@@ -81,5 +86,5 @@ export function sortBatch<T>(topic: string, records: readonly RawRecord[], decod
   }
   const rejections =
     deadLetters.length === 0 ? [] : [{ topic: Topic.dlq, records: deadLetters }, { topic: Topic.incidents, records: incidents }];
-  return { decoded, rejections };
+  return { decoded, rejections, reasons };
 }

@@ -176,6 +176,7 @@ export class InProcessMessageBus extends MessageBus {
     let retryDelay = 50;
     while (!state.stopped) {
       const from = log.committed.get(subscription.groupId) ?? 0;
+      this.metrics?.consumerLag(subscription.topic, 0, subscription.groupId, log.nextOffset - from);
       const batch = log.read(from, MAX_BATCH);
       if (batch.length === 0) {
         await log.waitForRecords(IDLE_WAIT_MS);
@@ -183,8 +184,11 @@ export class InProcessMessageBus extends MessageBus {
       }
       const raw = rawRecords(subscription.topic, batch);
       try {
-        const { decoded, rejections } = sortBatch(subscription.topic, raw, subscription.decode);
-        if (rejections.length > 0) await this.publishMany(rejections);
+        const { decoded, rejections, reasons } = sortBatch(subscription.topic, raw, subscription.decode);
+        if (rejections.length > 0) {
+          await this.publishMany(rejections);
+          this.metrics?.deadLettered(subscription.topic, reasons);
+        }
         if (decoded.length > 0) await subscription.handle(decoded);
         log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
         retryDelay = 50;

@@ -135,7 +135,8 @@ export class KafkaMessageBus extends MessageBus {
       partitionsConsumedConcurrently: subscription.concurrency ?? 1,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const { decoded, rejections } = sortBatch(
+        this.metrics?.consumerLag(subscription.topic, batch.partition, subscription.groupId, Number(batch.offsetLagLow()) + 1);
+        const { decoded, rejections, reasons } = sortBatch(
           subscription.topic,
           batch.messages.map((message) => ({
             topic: batch.topic,
@@ -148,11 +149,13 @@ export class KafkaMessageBus extends MessageBus {
         );
         if (rejections.length > 0) {
           await this.publishMany(rejections);
+          this.metrics?.deadLettered(subscription.topic, reasons);
           this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, count: rejections[0]!.records.length });
         }
         if (decoded.length > 0) await subscription.handle(decoded);
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary();
+        this.metrics?.consumerLag(subscription.topic, batch.partition, subscription.groupId, Number(batch.offsetLag()));
         await heartbeat();
       },
     });

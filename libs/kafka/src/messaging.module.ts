@@ -2,6 +2,8 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModu
 import { TOPIC_SPECS } from '#warden/contracts';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { ReadinessRegistry } from '#warden/http-kit';
+import { Registry } from 'prom-client';
+import { BusMetrics } from './bus-metrics.js';
 import { InProcessMessageBus } from './in-process-message-bus.js';
 import { KafkaMessageBus } from './kafka-message-bus.js';
 import { MessageBus } from './message-bus.js';
@@ -15,16 +17,19 @@ import { MessageBus } from './message-bus.js';
   providers: [
     {
       provide: MessageBus,
-      inject: [WARDEN_CONFIG],
-      useFactory: (config: WardenConfig): MessageBus =>
-        config.kafka
+      inject: [WARDEN_CONFIG, Registry],
+      useFactory: (config: WardenConfig, registry: Registry): MessageBus => {
+        const bus = config.kafka
           ? new KafkaMessageBus({
               brokers: config.kafka.brokers,
               clientId: config.kafka.clientId,
               topicPrefix: config.topicPrefix,
               partitions: config.topicPartitions,
             })
-          : new InProcessMessageBus(),
+          : new InProcessMessageBus();
+        bus.instrument(new BusMetrics(registry));
+        return bus;
+      },
     },
   ],
   exports: [MessageBus],

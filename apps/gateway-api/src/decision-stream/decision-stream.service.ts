@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Gauge, Registry } from 'prom-client';
 import { scopeOfSubject } from '#warden/ban-policy';
 import { DecisionView, type DecisionPosition, type ViewedDecision } from '../decision-view/decision-view.js';
 import { formatCursor } from './decision-cursor.js';
@@ -34,7 +35,20 @@ function eventText(decision: ViewedDecision, id: string | undefined): string {
 export class DecisionStreamService implements BeforeApplicationShutdown {
   private readonly open = new Set<ServerResponse>();
 
-  constructor(@Inject(DecisionView) private readonly view: DecisionView) {}
+  constructor(
+    @Inject(DecisionView) private readonly view: DecisionView,
+    @Inject(Registry) registry: Registry,
+  ) {
+    const open = this.open;
+    new Gauge({
+      name: 'warden_decision_stream_clients',
+      help: 'Clients connected to GET /v1/decisions/stream',
+      registers: [registry],
+      collect() {
+        this.set(open.size);
+      },
+    });
+  }
 
   /** Ends every stream, so the server can close; clients reconnect elsewhere with their cursor. */
   beforeApplicationShutdown(): void {
