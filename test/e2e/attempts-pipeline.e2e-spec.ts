@@ -139,11 +139,12 @@ describe('attempts pipeline (real Kafka and Postgres)', () => {
     for (const app of [gateway, engine]) {
       const ready = await fetch(`${app.url}/health/ready`);
       expect(ready.status).toBe(200);
-      expect(((await ready.json()) as { checks: Record<string, string> }).checks).toMatchObject({ kafka: 'up' });
+      // The bus check is `bus`, and the parts say it is Kafka (the embedded mode says in-process).
+      expect((await ready.json()) as { checks: Record<string, string>; parts: Record<string, string> }).toMatchObject({ checks: { bus: 'up' }, parts: { bus: 'kafka' } });
       expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
     }
     const engineChecks = (await (await fetch(`${engine.url}/health/ready`)).json()) as { checks: Record<string, string> };
-    expect(engineChecks.checks).toEqual({ kafka: 'up', postgres: 'up', 'attempts-consumer': 'up' });
+    expect(engineChecks.checks).toEqual({ bus: 'up', postgres: 'up', 'attempts-consumer': 'up' });
     const metrics = await fetch(`${gateway.url}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(await metrics.text()).toMatch(/warden_attempts_accepted_total\{app="gateway-api"\} \d+/);

@@ -68,7 +68,7 @@ describe('bad API keys, on two gateway instances and the engine', () => {
     const incident = await waitFor('a client_throttled incident', () => incidents.values.find((value) => value.type === 'client_throttled' && value.subject === `ip:${guesser}`), 30_000, 100);
     expect(incident).toMatchObject({ rule: 'bad-api-keys', actor: 'warden-api', level: 1, severity: 'medium' });
     const metrics = await (await fetch(`${second.url}/metrics`)).text();
-    const rejected = Number(/warden_api_key_rejections_total\{[^}]*outcome="rejected"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    const rejected = Number(/warden_api_key_refusals_total\{[^}]*reason="bad_key"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
     expect(rejected).toBeGreaterThanOrEqual(10);
   });
 });

@@ -4,7 +4,10 @@ import { waitFor } from './wait-for.js';
 
 export interface AppProcess {
   readonly child: ChildProcess;
+  /** stdout and stderr, as they came. */
   output(): string;
+  /** stdout alone: the log lines. */
+  stdout(): string;
   /** The exit code, or the signal's name when the process ended by a signal. */
   exited(): Promise<number | NodeJS.Signals | null>;
 }
@@ -16,10 +19,14 @@ export function spawnApp(app: string, env: NodeJS.ProcessEnv): AppProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
+  let stdout = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+    stdout += chunk;
+  });
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exit = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  return { child, output: () => output, exited: () => exit };
+  return { child, output: () => output, stdout: () => stdout, exited: () => exit };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeIp } from '#warden/ban-policy';
 import { freePort } from '../../scripts/kafka-broker.js';
 import { spawnApp, waitUntilReady, type AppProcess } from './app-process.js';
 import { createDatabase, dropDatabase } from './postgres.js';
@@ -9,10 +10,13 @@ export interface WardenProcess {
   readonly url: string;
 }
 
-/** Starts the built `warden` app with exactly `env` (plus PATH, HOME, a free PORT) and waits until it is ready. */
+/**
+ * Starts the built `warden` app with exactly `env` (plus PATH, HOME, a free PORT) and waits until it
+ * is ready. No HOST: the default, loopback only, is what a user gets.
+ */
 export async function startWardenProcess(env: NodeJS.ProcessEnv): Promise<WardenProcess> {
   const port = await freePort();
-  const started = spawnApp('warden', { PATH: process.env.PATH, HOME: process.env.HOME, WARDEN_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const started = spawnApp('warden', { PATH: process.env.PATH, HOME: process.env.HOME, WARDEN_LOG_LEVEL: 'warn', ...env, PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(started, url);
   return { process: started, url };
@@ -38,8 +42,27 @@ export function embeddedServer(dataDir: string): { pid: number; url: string } {
   return { pid: Number(pid), url: `postgresql://postgres:${password}@127.0.0.1:${port}/warden` };
 }
 
-/** Remote ports of the TCP connections a process holds open (Linux: its socket fds matched in /proc/net/tcp{,6}). */
-export function remoteTcpPortsOf(pid: number): number[] {
+interface TcpSocket {
+  /** `01` established, `0A` listening (include/net/tcp_states.h). */
+  readonly state: string;
+  readonly local: { readonly address: string; readonly port: number };
+  readonly remotePort: number;
+}
+
+/** /proc/net/tcp{,6}'s hex address as text: IPv4 as 4 little-endian bytes, IPv6 as 4 little-endian words. */
+function procAddress(hex: string): string {
+  const bytes = Buffer.from(hex, 'hex');
+  if (bytes.length === 4) return [...bytes].reverse().join('.');
+  const groups: string[] = [];
+  for (let word = 0; word < 16; word += 4) {
+    const b = Buffer.from(bytes.subarray(word, word + 4)).reverse();
+    groups.push(b.readUInt16BE(0).toString(16), b.readUInt16BE(2).toString(16));
+  }
+  return normalizeIp(groups.join(':'))!;
+}
+
+/** The TCP sockets a process holds open (Linux: its socket fds matched in /proc/net/tcp{,6}). */
+function tcpSocketsOf(pid: number): TcpSocket[] {
   const inodes = new Set(
     readdirSync(`/proc/${pid}/fd`)
       .map((fd) => {
@@ -51,15 +74,30 @@ export function remoteTcpPortsOf(pid: number): number[] {
       })
       .filter((inode) => inode !== undefined),
   );
-  const ports: number[] = [];
+  const sockets: TcpSocket[] = [];
   for (const table of ['tcp', 'tcp6']) {
     for (const line of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').trim().split('\n').slice(1)) {
+      // fields: sl, local address, remote address (hex ip:port), state, ..., inode (10th)
       const fields = line.trim().split(/\s+/);
-      // fields: sl, local address, remote address (hex ip:port), state (01 = established), ..., inode (10th)
-      if (fields[3] === '01' && inodes.has(fields[9]!)) ports.push(Number.parseInt(fields[2]!.split(':')[1]!, 16));
+      if (!inodes.has(fields[9]!)) continue;
+      const [localHex, localPort] = fields[1]!.split(':');
+      sockets.push({ state: fields[3]!, local: { address: procAddress(localHex!), port: Number.parseInt(localPort!, 16) }, remotePort: Number.parseInt(fields[2]!.split(':')[1]!, 16) });
     }
   }
-  return ports;
+  return sockets;
+}
+
+/** Remote ports of the TCP connections a process holds open. */
+export function remoteTcpPortsOf(pid: number): number[] {
+  return tcpSocketsOf(pid).filter((socket) => socket.state === '01').map((socket) => socket.remotePort);
+}
+
+/** The addresses a process listens on at `port`, e.g. `['127.0.0.1', '::1']`. */
+export function listeningAddressesOf(pid: number, port: number): string[] {
+  return tcpSocketsOf(pid)
+    .filter((socket) => socket.state === '0A' && socket.local.port === port)
+    .map((socket) => socket.local.address)
+    .sort();
 }
 
 export interface DistributedWarden extends WardenProcess {

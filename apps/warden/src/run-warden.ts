@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig, type WardenConfig } from '#warden/config';
-import { createApp, HttpKitModule, jsonLogger, listen } from '#warden/http-kit';
+import { createApp, HttpKitModule, jsonLogger, listen, ReadinessRegistry } from '#warden/http-kit';
 import { localApiKey } from './api-key-file.js';
 import { localAuditKey } from './audit-key-file.js';
 import { EmbeddedPostgresError } from './embedded-postgres/embedded-postgres.error.js';
@@ -22,7 +22,7 @@ function backingOf(mode: WardenMode, server: EmbeddedPostgresServer | undefined,
 /** What a person needs to read about a failed start: the known causes in a sentence, anything else with its stack. */
 function startErrorDetail(error: unknown, config: WardenConfig): string {
   if (error instanceof EmbeddedPostgresError) return error.message;
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return `port ${config.port} on ${config.host} is in use; set PORT to a free port`;
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return `port ${config.port} on ${config.hosts.join(' and ')} is in use; set PORT to a free port`;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
@@ -86,9 +86,10 @@ export async function runWarden(env: NodeJS.ProcessEnv = process.env): Promise<v
     };
     // Nest's own signal handlers would end the process before the embedded server is stopped.
     app = await withoutListenersAddedBy(isSignal, () => createApp(wardenApp(mode), effective));
+    if (server) app.get(ReadinessRegistry).describe('postgres', `embedded PostgreSQL ${server.version}`);
     const url = await listen(app, effective);
     app.get(HttpKitModule).announce(`warden listening on ${url}`);
-    process.stdout.write(startBanner({ url, host: effective.host, backing: backingOf(mode, server, dataDir), localKey }));
+    process.stderr.write(startBanner({ url, hosts: effective.hosts, backing: backingOf(mode, server, dataDir), localKey }));
   } catch (error) {
     process.stderr.write(`warden: could not start: ${startErrorDetail(error, config)}\n`);
     await stop(1, 'the start failed');

@@ -16,7 +16,7 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', kafka: undefined, topicPrefix: '', databaseUrl: undefined, dataDir: '.warden' });
+    expect(config).toMatchObject({ port: 3000, hosts: ['127.0.0.1', '::1'], kafka: undefined, topicPrefix: '', databaseUrl: undefined, dataDir: '.warden' });
   });
 
   it('reads every variable it knows', () => {
@@ -46,10 +46,21 @@ describe('loadConfig', () => {
     [{ WARDEN_LOG_LEVEL: 'loud' }, 'WARDEN_LOG_LEVEL'],
     [{ WARDEN_AUDIT_KEY: 'too-short' }, 'WARDEN_AUDIT_KEY'],
     [{ WARDEN_AUDIT_KEY: `${'k'.repeat(32)} x` }, 'WARDEN_AUDIT_KEY'],
+    [{ HOST: 'example.com' }, 'HOST'],
+    [{ HOST: '127.0.0.1,300.1.1.1' }, 'HOST'],
   ])('names the malformed variable in %j', (env, variable) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${variable}: `));
+  });
+
+  it.each([
+    ['localhost', ['127.0.0.1', '::1']],
+    ['0.0.0.0', ['0.0.0.0']],
+    ['::', ['::']],
+    ['127.0.0.1, [::1], localhost', ['127.0.0.1', '::1']],
+  ])('reads HOST=%s as the addresses %j', (host, hosts) => {
+    expect(loadConfig({ HOST: host }).hosts).toEqual(hosts);
   });
 
   it('never repeats a key in its error', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Cidr, Policy } from '#warden/ban-policy';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
+import { LOOPBACK_ADDRESSES, listenAddressesSchema } from './listen-addresses.js';
 import { loadPolicyFile } from './policy-file.js';
 import { trustedProxiesSchema } from './trusted-proxies.js';
 
@@ -45,7 +46,7 @@ export function auditKeyProblem(text: string): string | undefined {
 /** Every environment variable Warden reads, with its default. README's settings table mirrors it. */
 const environmentSchema = z.object({
   PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: listenAddressesSchema.default([...LOOPBACK_ADDRESSES]),
   KAFKA_BROKERS: brokerList.optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('warden'),
   WARDEN_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"').default(''),
@@ -65,12 +66,14 @@ const environmentSchema = z.object({
   WARDEN_POISON_TRIES: positiveInt.max(100).default(3),
   WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
+  WARDEN_ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface WardenConfig {
   readonly port: number;
-  readonly host: string;
+  /** The addresses to listen on (`HOST`); loopback only unless widened. */
+  readonly hosts: readonly string[];
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string } | undefined;
   readonly topicPrefix: string;
   readonly topicPartitions: number;
@@ -84,6 +87,8 @@ export interface WardenConfig {
   readonly auditKey: string | undefined;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** The share of requests (0…1) that get an access log line; every 5xx gets one. */
+  readonly accessLogSampleRate: number;
   /** Where the embedded mode keeps its PostgreSQL data and generated API key (WARDEN_DATA_DIR). */
   readonly dataDir: string;
   /** How long attempt ids are kept to recognise a replayed or resent attempt. */
@@ -119,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
   if (!policy.ok) throw new ConfigError(policy.errors);
   return {
     port: e.PORT,
-    host: e.HOST,
+    hosts: e.HOST,
     kafka: e.KAFKA_BROKERS ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID } : undefined,
     topicPrefix: e.WARDEN_TOPIC_PREFIX,
     topicPartitions: e.WARDEN_TOPIC_PARTITIONS,
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     auditKey: e.WARDEN_AUDIT_KEY,
     maxBodyBytes: e.WARDEN_MAX_BODY_BYTES,
     logLevel: e.WARDEN_LOG_LEVEL,
+    accessLogSampleRate: e.WARDEN_ACCESS_LOG_SAMPLE_RATE,
     dataDir: e.WARDEN_DATA_DIR,
     attemptRetentionMs: e.WARDEN_ATTEMPT_RETENTION_HOURS * 3_600_000,
     policy: policy.policy,

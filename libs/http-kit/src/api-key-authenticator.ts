@@ -22,8 +22,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * says nothing about any key. Keys are never logged. An address that keeps presenting bad keys is
  * throttled (429 + Retry-After) by {@link BadKeyThrottle}, even once it finds a good one.
  *
- * Guessing is visible: `warden_api_key_rejections_total` counts each bad key (`rejected`) and each
- * request refused while throttled (`throttled`); the start of a throttle is a warn line with the
+ * Guessing is visible: `warden_api_key_refusals_total` counts each bad key (`bad_key`), each
+ * request refused while throttled (`throttled`) and each key without the scope (`missing_scope`); the start of a throttle is a warn line with the
  * address (never the key). Where the app registered {@link BadKeyReports} (gateway-api), each bad
  * key also goes through Warden's own pipeline, and a ban the engine decides on it (seen in the
  * decision view of every instance) throttles the address here too: see BadKeyReportsService.
@@ -32,7 +32,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export class ApiKeyAuthenticator {
   private readonly keys: ReadonlyArray<{ apiKey: ApiKey; digest: Buffer }>;
   private readonly throttle = new BadKeyThrottle();
-  private readonly rejections: Counter<'outcome'>;
+  private readonly refusals: Counter<'reason'>;
   private readonly logger = new Logger('api-keys');
   private reports?: BadKeyReports;
 
@@ -42,10 +42,10 @@ export class ApiKeyAuthenticator {
     @Inject(Registry) registry: Registry,
   ) {
     this.keys = (config.apiKeys ?? []).map((apiKey) => ({ apiKey, digest: digest(apiKey.key) }));
-    this.rejections = new Counter({
-      name: 'warden_api_key_rejections_total',
-      help: 'Requests to Warden refused for their API key: rejected (missing or wrong), throttled (the address presented too many bad keys)',
-      labelNames: ['outcome'],
+    this.refusals = new Counter({
+      name: 'warden_api_key_refusals_total',
+      help: 'Requests refused by the API-key check: bad_key (401), throttled (429: the address sent too many bad keys), missing_scope (403)',
+      labelNames: ['reason'],
       registers: [registry],
     });
   }
@@ -58,18 +58,15 @@ export class ApiKeyAuthenticator {
   authenticate(peer: string | undefined, headers: IncomingHttpHeaders, scope: Scope, now: number): Authentication {
     const client = this.clients.resolve(peer, headers);
     const waiting = Math.max(this.throttle.retryAfter(client.ip, now), this.reports?.sharedRetryAfter(client.ip, now) ?? 0);
-    if (waiting > 0) {
-      this.rejections.inc({ outcome: 'throttled' });
-      return tooManyBadKeys(waiting);
-    }
+    if (waiting > 0) return this.throttled(waiting);
     const apiKey = this.identify(headers.authorization);
     if (!apiKey) {
-      this.rejections.inc({ outcome: 'rejected' });
+      this.refusals.inc({ reason: 'bad_key' });
       this.reports?.badKey(client.ip, now);
       const owed = this.throttle.recordBadKey(client.ip, now);
       if (owed > 0) {
         this.onThrottled(client.ip, now, owed);
-        return tooManyBadKeys(owed);
+        return this.throttled(owed);
       }
       return {
         ok: false,
@@ -78,6 +75,7 @@ export class ApiKeyAuthenticator {
       };
     }
     if (!apiKey.scopes.has(scope)) {
+      this.refusals.inc({ reason: 'missing_scope' });
       return { ok: false, problem: problem(403, 'forbidden', `The API key "${apiKey.name}" lacks the scope ${scope}.`), headers: {} };
     }
     return { ok: true, apiKey, client };
@@ -87,6 +85,11 @@ export class ApiKeyAuthenticator {
     const ban = this.throttle.banOf(ip);
     this.logger.warn({ msg: 'address throttled for bad API keys', ip, badKeys: BAD_KEY_LIMIT, retryAfter });
     this.reports?.throttled({ ip, rule: BAD_KEY_RULE, level: ban?.level ?? 1, until: ban?.until ?? now + retryAfter * 1000, at: now, badKeys: BAD_KEY_LIMIT });
+  }
+
+  private throttled(retryAfter: number): Authentication {
+    this.refusals.inc({ reason: 'throttled' });
+    return tooManyBadKeys(retryAfter);
   }
 
   private identify(header: string | undefined): ApiKey | undefined {

@@ -4,6 +4,9 @@ import { ConfigError, loadConfig, requireDistributedSettings, type WardenConfig 
 import { FastRoutes } from './fast-routes.js';
 import { createHttpApp, listen } from './http-app.js';
 import { HttpKitModule } from './http-kit.module.js';
+import { jsonLogger } from './json-logger.js';
+import { createMetricsRegistry } from './metrics.js';
+import { RequestObserver } from './request-observer.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | ForwardReference;
 
@@ -19,12 +22,15 @@ class AppRootModule {}
 
 /** Builds an app from its definition on an already loaded config (tests use this directly). */
 export async function createApp(definition: AppDefinition, config: WardenConfig): Promise<NestFastifyApplication> {
-  const fastRoutes = new FastRoutes();
+  const logger = jsonLogger(config.logLevel);
+  const registry = createMetricsRegistry(definition.name);
+  const observer = new RequestObserver(logger, registry, config.accessLogSampleRate);
+  const fastRoutes = new FastRoutes(observer);
   const root: DynamicModule = {
     module: AppRootModule,
-    imports: [HttpKitModule.forRoot(definition.name, config, fastRoutes), ...definition.imports],
+    imports: [HttpKitModule.forRoot(definition.name, config, { fastRoutes, registry }), ...definition.imports],
   };
-  return createHttpApp(root, config, fastRoutes);
+  return createHttpApp(root, config, { fastRoutes, observer, logger });
 }
 
 /** `main.ts` of every app: validate the environment (stop naming the bad variable), build, listen. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { KnownRoutes } from './known-routes.js';
+import type { RequestObserver } from './request-observer.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from './problem.js';
 
 /** Answers a request from memory; `query` is the raw query string (without `?`). */
@@ -12,12 +13,15 @@ export type FastRouteHandler = (request: IncomingMessage, response: ServerRespon
  * check: DESIGN §8). Nest's adapter runs half a dozen hooks and a middleware runner on every
  * request, which halved the throughput of a trivial route. Such a handler does its own
  * authentication (with the ApiKeyAuthenticator) and answers problems with {@link writeProblem};
- * any other method on the path goes on to Fastify (and its 405).
+ * any other method on the path goes on to Fastify (and its 405). A handler answers before it
+ * returns (the whole answer is in memory), so its status and duration are known then.
  */
 export class FastRoutes {
   private readonly handlers = new Map<string, FastRouteHandler>();
   private readonly logger = new Logger('http');
   private known?: KnownRoutes;
+
+  constructor(private readonly observer?: RequestObserver) {}
 
   register(path: string, handler: FastRouteHandler): void {
     this.handlers.set(path, handler);
@@ -42,12 +46,15 @@ export class FastRoutes {
     const mark = url.indexOf('?');
     const handler = this.handlers.get(mark < 0 ? url : url.slice(0, mark));
     if (handler === undefined) return false;
+    const started = performance.now();
+    const id = this.observer?.begin(request, response);
     try {
       handler(request, response, mark < 0 ? '' : url.slice(mark + 1));
     } catch (error) {
       this.logger.error({ msg: 'request failed', err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
       if (!response.headersSent) writeProblem(response, problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'));
     }
+    if (id !== undefined) this.observer!.end(request.method, mark < 0 ? url : url.slice(0, mark), response.statusCode, performance.now() - started, id);
     return true;
   }
 }

@@ -13,7 +13,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() reply: FastifyReply) {
-    const { ready, checks } = await this.readiness.evaluate();
-    void reply.status(ready ? 200 : 503).send({ status: ready ? 'up' : 'down', checks });
+    const { ready, checks, parts } = await this.readiness.evaluate();
+    void reply.status(ready ? 200 : 503).send({ status: ready ? 'up' : 'down', checks, parts });
   }
 }

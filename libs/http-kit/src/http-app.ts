@@ -1,37 +1,38 @@
-import { ConsoleLogger, type INestApplication, type LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer, type RequestListener } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { WardenConfig } from '#warden/config';
-import { answerClientError, answerRouterError, MAX_PATH_PARAM_LENGTH, refuseNulInUrl } from './edge-errors.js';
 import { POLICY_BACKTEST_PATH, POLICY_YAML_CONTENT_TYPES } from '#warden/contracts';
-import { FastRoutes } from './fast-routes.js';
+import { LOOPBACK_ADDRESSES, type WardenConfig } from '#warden/config';
+import { listenAlsoOn } from './additional-address.js';
+import { answerClientError, answerRouterError, MAX_PATH_PARAM_LENGTH, refuseNulInUrl } from './edge-errors.js';
+import type { FastRoutes } from './fast-routes.js';
+import type { JsonLogger } from './json-logger.js';
+import { requestIdOf } from './request-id.js';
+import type { RequestObserver } from './request-observer.js';
 import { recordRoutes } from './known-routes.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Structured JSON log lines on stdout at `WARDEN_LOG_LEVEL` (Nest's own JSON logger). */
-export function jsonLogger(level: string): ConsoleLogger {
-  const nestLevel = ({ info: 'log', trace: 'verbose' } as Record<string, LogLevel>)[level] ?? (level as LogLevel);
-  const logLevels = level === 'silent' ? [] : LEVELS.slice(0, LEVELS.indexOf(nestLevel) + 1);
-  return new ConsoleLogger({ json: true, logLevels, colors: false });
-}
 
 /**
  * Creates a Warden HTTP app on Fastify: JSON bodies only (anything else is a 415), the body limit
- * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM, and the {@link FastRoutes}
- * answered before Fastify. What fails before a route (a NUL in the URL, bad encoding, an unknown
- * method, too large headers) is a problem too (see edge-errors). Call `listen` on the result.
+ * of `WARDEN_MAX_BODY_BYTES`, shutdown hooks for SIGINT/SIGTERM, the {@link FastRoutes}
+ * answered before Fastify, and every request seen by the {@link RequestObserver}. What fails before
+ * a route (a NUL in the URL, bad encoding, an unknown method, too large headers) is a problem too
+ * (see edge-errors). Call `listen` on the result.
  */
-export async function createHttpApp(module: unknown, config: WardenConfig, fastRoutes = new FastRoutes()): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  module: unknown,
+  config: WardenConfig,
+  { fastRoutes, observer, logger }: { fastRoutes: FastRoutes; observer: RequestObserver; logger: JsonLogger },
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     logger: false,
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: answerRouterError,
     clientErrorHandler: answerClientError,
+    genReqId: (request: IncomingMessage) => requestIdOf(request.headers),
     serverFactory: (handler: RequestListener) =>
       createServer((request, response) => refuseNulInUrl(request, response) || fastRoutes.handle(request, response) || handler(request, response)),
   });
@@ -39,9 +40,10 @@ export async function createHttpApp(module: unknown, config: WardenConfig, fastR
   adapter.getInstance().removeContentTypeParser('text/plain');
   acceptYamlPolicies(adapter.getInstance());
   fastRoutes.attach(recordRoutes(adapter.getInstance()));
+  observer.attach(adapter.getInstance());
   closeUnusedConnectionsOnClose(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
-    logger: jsonLogger(config.logLevel),
+    logger,
     bodyParser: false,
     abortOnError: false,
   });
@@ -49,8 +51,17 @@ export async function createHttpApp(module: unknown, config: WardenConfig, fastR
   return app;
 }
 
+/**
+ * Listens on every address of `HOST` (loopback 127.0.0.1 and ::1 by default), on one port, and
+ * returns the URL of the first. Where the default's ::1 does not exist (IPv6 off), 127.0.0.1 alone.
+ */
 export async function listen(app: INestApplication, config: WardenConfig): Promise<string> {
-  await app.listen(config.port, config.host);
+  const [first, ...others] = config.hosts;
+  await app.listen(config.port, first!);
+  const main = app.getHttpServer() as Server;
+  const { port } = main.address() as AddressInfo;
+  const optional = config.hosts.every((host) => LOOPBACK_ADDRESSES.includes(host));
+  for (const host of others) await listenAlsoOn(main, host, port, optional);
   return app.getUrl();
 }
 
@@ -60,13 +71,13 @@ export async function listen(app: INestApplication, config: WardenConfig): Promi
  * headers timeout, a minute. Requests in flight still finish.
  */
 function closeUnusedConnectionsOnClose(instance: FastifyInstance): void {
-  const busy = new Map<Socket, number>();
+  // Weak: requests of a second address's server (listenAlsoOn) come on sockets not tracked here.
+  const busy = new WeakMap<Socket, number>();
   const sockets = new Set<Socket>();
   instance.server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => {
       sockets.delete(socket);
-      busy.delete(socket);
     });
   });
   instance.server.on('request', (request, response) => {

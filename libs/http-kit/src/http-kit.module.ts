@@ -7,7 +7,6 @@ import { ApiKeyGuard } from './api-key.guard.js';
 import { FastRoutes } from './fast-routes.js';
 import { ClientAddressResolver } from './client-address.js';
 import { HealthController } from './health.controller.js';
-import { createMetricsRegistry } from './metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { ReadinessRegistry } from './readiness.js';
@@ -34,14 +33,14 @@ export class HttpKitModule implements OnApplicationShutdown {
     this.logger.log(`${this.app} stopped`);
   }
 
-  static forRoot(app: string, config: WardenConfig, fastRoutes: FastRoutes): DynamicModule {
+  static forRoot(app: string, config: WardenConfig, { fastRoutes, registry }: { fastRoutes: FastRoutes; registry: Registry }): DynamicModule {
     return {
       module: HttpKitModule,
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: WARDEN_CONFIG, useValue: config },
         { provide: APP_NAME, useValue: app },
-        { provide: Registry, useValue: createMetricsRegistry(app) },
+        { provide: Registry, useValue: registry },
         ReadinessRegistry,
         ClientAddressResolver,
         ApiKeyAuthenticator,

@@ -11,3 +11,5 @@ export * from './rate-limit-headers.js';
 export * from './api-key-authenticator.js';
 export * from './fast-routes.js';
 export * from './bad-key-reports.js';
+export * from './json-logger.js';
+export * from './request-observer.js';

@@ -13,6 +13,7 @@ import {
   type DeadLetter,
   type IncidentRecord,
 } from '#warden/contracts';
+import { deadLetterReasonOf, UnreadableRecordError, type DeadLetterReason } from './bus-metrics.js';
 import type { ConsumedRecord, OutgoingRecord, TopicRecords } from './message-bus.js';
 
 export interface RawRecord {
@@ -27,6 +28,8 @@ export interface RawRecord {
 export interface RefusedRecord {
   readonly record: RawRecord;
   readonly error: string;
+  /** For `warden_dlq_records_total`. */
+  readonly reason: DeadLetterReason;
 }
 
 export interface SortedBatch<T> {
@@ -142,11 +145,11 @@ export function sortBatch<T>(topic: string, records: readonly RawRecord[], decod
   const refused: RefusedRecord[] = [];
   for (const record of records) {
     try {
-      if (record.value === null) throw new Error('the record has no value (tombstone)');
+      if (record.value === null) throw new UnreadableRecordError('tombstone', 'the record has no value (tombstone)');
       decoded.push({ topic, partition: record.partition, offset: record.offset, key: record.key, value: decode(record.value) });
       raw.push(record);
     } catch (error) {
-      refused.push({ record, error: errorText(error) });
+      refused.push({ record, error: errorText(error), reason: deadLetterReasonOf(error) });
     }
   }
   return { decoded, raw, refused };

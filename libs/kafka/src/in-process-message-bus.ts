@@ -195,6 +195,7 @@ export class InProcessMessageBus extends MessageBus {
     };
     while (!state.stopped) {
       const from = log.committed.get(subscription.groupId) ?? 0;
+      this.metrics?.consumerLag(subscription.topic, 0, subscription.groupId, log.nextOffset - from);
       const batch = log.read(from, MAX_BATCH);
       if (batch.length === 0) {
         await log.waitForRecords(IDLE_WAIT_MS);
@@ -209,6 +210,7 @@ export class InProcessMessageBus extends MessageBus {
           pause,
         });
         await this.publishMany(rejectionRecords(subscription.topic, [...refused, ...failed]));
+        if (refused.length + failed.length > 0) this.metrics?.deadLettered(subscription.topic, [...refused, ...failed].map((record) => record.reason));
         log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
       } catch (error) {
         if (!(error instanceof BatchAbandonedError)) throw error;

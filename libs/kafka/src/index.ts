@@ -7,3 +7,4 @@ export * from './json-record-decoder.js';
 export * from './kafka-message-bus.js';
 export * from './message-bus.js';
 export * from './messaging.module.js';
+export * from './bus-metrics.js';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { UnreadableRecordError } from './bus-metrics.js';
 
 /**
  * The `decode` of a subscription to a topic of JSON records: the value parsed and checked against
@@ -11,12 +12,12 @@ export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string):
     try {
       json = JSON.parse(value.toString('utf8'));
     } catch {
-      throw new Error('the value is not JSON');
+      throw new UnreadableRecordError('not_json', 'the value is not JSON');
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);
-      throw new Error(`not ${what}: ${fields.join('; ')}`);
+      throw new UnreadableRecordError('invalid_record', `not ${what}: ${fields.join('; ')}`);
     }
     return parsed.data;
   };

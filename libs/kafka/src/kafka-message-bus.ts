@@ -233,6 +233,7 @@ export class KafkaMessageBus extends MessageBus {
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         health.began(batch.partition);
+        this.metrics?.consumerLag(subscription.topic, batch.partition, subscription.groupId, Number(batch.offsetLagLow()) + 1);
         try {
           const { decoded, raw, refused } = sortBatch(
             subscription.topic,
@@ -262,11 +263,13 @@ export class KafkaMessageBus extends MessageBus {
           const deadLetters = rejectionRecords(subscription.topic, [...refused, ...failed]);
           if (deadLetters.length > 0) {
             await this.publishMany(deadLetters);
+            this.metrics?.deadLettered(subscription.topic, [...refused, ...failed].map((record) => record.reason));
             this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, partition: batch.partition, count: refused.length + failed.length });
           }
           resolveOffset(batch.lastOffset());
           await commitOffsetsIfNecessary();
           committed();
+          this.metrics?.consumerLag(subscription.topic, batch.partition, subscription.groupId, Number(batch.offsetLag()));
           await heartbeat();
         } catch (error) {
           // Stopping or rebalancing while the batch waited: uncommitted, it comes again (here or to the partition's next owner).

@@ -1,3 +1,4 @@
+import type { BusMetrics } from './bus-metrics.js';
 import type { TopicSpec } from '#warden/contracts';
 import type { ConsumerHealthReport } from './consumer-health.js';
 
@@ -76,6 +77,13 @@ export interface Following extends Consumer {
  * after the handler's work is durable, and a DLQ for what cannot be read or keeps failing.
  */
 export abstract class MessageBus {
+  /** Where the bus counts its DLQ records and consumer lag; none until {@link instrument}. */
+  protected metrics?: BusMetrics;
+
+  instrument(metrics: BusMetrics): void {
+    this.metrics = metrics;
+  }
+
   abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
   /** Resolves once every record is acknowledged by all in-sync replicas. */
   abstract publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;

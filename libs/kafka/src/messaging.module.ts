@@ -3,6 +3,7 @@ import { TOPIC_SPECS } from '#warden/contracts';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { ReadinessRegistry } from '#warden/http-kit';
 import { Gauge, Registry } from 'prom-client';
+import { BusMetrics } from './bus-metrics.js';
 import { InProcessMessageBus } from './in-process-message-bus.js';
 import { KafkaMessageBus } from './kafka-message-bus.js';
 import { MessageBus } from './message-bus.js';
@@ -16,9 +17,9 @@ import { MessageBus } from './message-bus.js';
   providers: [
     {
       provide: MessageBus,
-      inject: [WARDEN_CONFIG],
-      useFactory: (config: WardenConfig): MessageBus =>
-        config.kafka
+      inject: [WARDEN_CONFIG, Registry],
+      useFactory: (config: WardenConfig, registry: Registry): MessageBus => {
+        const bus = config.kafka
           ? new KafkaMessageBus({
               brokers: config.kafka.brokers,
               clientId: config.kafka.clientId,
@@ -26,7 +27,10 @@ import { MessageBus } from './message-bus.js';
               partitions: config.topicPartitions,
               poisonTries: config.poisonTries,
             })
-          : new InProcessMessageBus(Date.now, config.poisonTries),
+          : new InProcessMessageBus(Date.now, config.poisonTries);
+        bus.instrument(new BusMetrics(registry));
+        return bus;
+      },
     },
   ],
   exports: [MessageBus],
@@ -63,7 +67,8 @@ export class MessagingModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.readiness.register('kafka', () => this.bus.isHealthy());
+    // `bus`, not `kafka`: in the embedded mode no Kafka stands behind it.
+    this.readiness.register('bus', () => this.bus.isHealthy(), this.bus instanceof KafkaMessageBus ? 'kafka' : 'in-process');
     await this.bus.ensureTopics(TOPIC_SPECS);
     this.logger.log({ msg: 'message bus ready', kind: this.bus.constructor.name });
   }

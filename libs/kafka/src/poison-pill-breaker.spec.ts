@@ -28,7 +28,7 @@ describe('the poison-pill breaker', () => {
       { tries: 3, logger: quiet, pause: async () => true },
     );
     expect(done).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
-    expect(refused).toEqual([{ record: raw[2], error: 'processing failed 3 times: cannot handle poison' }]);
+    expect(refused).toEqual([{ record: raw[2], error: 'processing failed 3 times: cannot handle poison', reason: 'processing_failed' }]);
   });
 
   it('tries a single record as often as it may before refusing it', async () => {

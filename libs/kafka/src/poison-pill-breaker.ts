@@ -50,7 +50,7 @@ export async function handleWithBreaker<T>(
         } else if (++failures >= tries) {
           if (to - from === 1) {
             options.logger.error({ msg: 'a record kept failing; dead-lettered', topic, partition: raw[from]!.partition, offset: raw[from]!.offset, err: errorText(error) });
-            refused.push({ record: raw[from]!, error: `processing failed ${failures} times: ${errorText(error)}` });
+            refused.push({ record: raw[from]!, error: `processing failed ${failures} times: ${errorText(error)}`, reason: 'processing_failed' });
             return;
           }
           options.logger.warn({ msg: 'a batch kept failing; splitting it to find the record at fault', topic, records: to - from, err: errorText(error) });

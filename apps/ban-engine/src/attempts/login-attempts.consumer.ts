@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { loginAttemptEventSchema, Topic } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/http-kit';
 import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
@@ -27,6 +27,8 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
   private readonly logger = new Logger(LoginAttemptsConsumer.name);
   private readonly recorded: Counter<'result'>;
   private readonly failures: Counter;
+  private readonly decisions: Counter<'rule' | 'decision' | 'mode'>;
+  private readonly eventLag: Gauge;
 
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
@@ -43,6 +45,17 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
     this.failures = new Counter({
       name: 'warden_engine_batch_failures_total',
       help: 'Batches whose work failed; they are not committed and come again',
+      registers: [registry],
+    });
+    this.decisions = new Counter({
+      name: 'warden_engine_decisions_total',
+      help: 'What the policy decided, by rule, decision (ban_imposed, ban_escalated, allowlist_hit) and mode (enforce, simulate); counted once its batch is stored',
+      labelNames: ['rule', 'decision', 'mode'],
+      registers: [registry],
+    });
+    this.eventLag = new Gauge({
+      name: 'warden_engine_event_lag_seconds',
+      help: 'How far behind now the latest event time of the last decided batch was, when it was decided',
       registers: [registry],
     });
   }
@@ -63,6 +76,8 @@ export class LoginAttemptsConsumer implements OnApplicationBootstrap, BeforeAppl
           });
         this.recorded.inc({ result: 'decided' }, result.decided);
         this.recorded.inc({ result: 'repeated' }, result.repeated);
+        for (const { rule, type, simulated } of result.decisions) this.decisions.inc({ rule, decision: type, mode: simulated ? 'simulate' : 'enforce' });
+        if (result.latestEventTime !== undefined) this.eventLag.set(Math.max(0, Date.now() - result.latestEventTime) / 1_000);
       },
     });
     this.logger.log({ msg: 'consuming', topic: Topic.loginAttempts, group: BAN_ENGINE_GROUP });

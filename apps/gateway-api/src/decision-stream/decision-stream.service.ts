@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Gauge, Registry } from 'prom-client';
 import { scopeOfSubject } from '#warden/ban-policy';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { DECISION_STREAM_EPOCH_HEADER } from '#warden/contracts';
@@ -48,8 +49,18 @@ export class DecisionStreamService implements BeforeApplicationShutdown {
   constructor(
     @Inject(DecisionView) private readonly view: DecisionView,
     @Inject(WARDEN_CONFIG) config: WardenConfig,
+    @Inject(Registry) registry: Registry,
   ) {
     this.epoch = config.kafka ? 'kafka' : `in-process-${randomUUID()}`;
+    const open = this.open;
+    new Gauge({
+      name: 'warden_decision_stream_clients',
+      help: 'Clients connected to GET /v1/decisions/stream',
+      registers: [registry],
+      collect() {
+        this.set(open.size);
+      },
+    });
   }
 
   /** Ends every stream, so the server can close; clients reconnect elsewhere with their cursor. */

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
+import type { SubjectScope } from '#warden/ban-policy';
 import { banDecisionRecordSchema, Topic } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/http-kit';
 import { jsonRecordDecoder, MessageBus, type Following } from '#warden/kafka';
 import { DecisionView } from './decision-view.js';
+
+/** The scopes of `warden_active_bans`, each always present (0 when none). */
+const SUBJECT_SCOPES: readonly SubjectScope[] = ['ip', 'range', 'account', 'account-ip', 'account-credential'];
 
 /** Reads an `auth.ban-decisions` value; anything else is skipped with a warning. */
 export const decodeBanDecision = jsonRecordDecoder(banDecisionRecordSchema, 'a ban decision');
@@ -38,6 +42,18 @@ export class DecisionViewFollower implements OnApplicationBootstrap, BeforeAppli
       registers: [registry],
       collect() {
         this.set(decisions.size);
+      },
+    });
+    new Gauge({
+      name: 'warden_active_bans',
+      help: 'Bans in force now, by scope (lifted and expired ones not counted), as the gateway view holds them',
+      labelNames: ['scope'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        // Every scope, 0 included: an alert on one must not see it vanish.
+        for (const scope of SUBJECT_SCOPES) this.set({ scope }, 0);
+        for (const [scope, count] of decisions.activeBansByScope(Date.now())) this.set({ scope }, count);
       },
     });
   }

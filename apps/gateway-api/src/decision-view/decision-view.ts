@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { banStatus, RangePrefixCounter, sweepEndedBans, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
+import { banStatus, RangePrefixCounter, scopeOfSubject, sweepEndedBans, type ActiveBan, type BanStatus, type RangePrefixes } from '#warden/ban-policy';
 import type { BanDecisionRecord } from '#warden/contracts';
 import type { ConsumedRecord } from '#warden/kafka';
 
@@ -107,6 +107,17 @@ export class DecisionView {
   subscribe(listener: DecisionListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Active bans at `now` per scope: lifted, expired and past-their-`until` ones are not counted. */
+  activeBansByScope(now: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const decision of this.decisions.values()) {
+      if (decision.state !== 'active' || decision.until <= now) continue;
+      const scope = scopeOfSubject(decision.subject) ?? 'other';
+      counts.set(scope, (counts.get(scope) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Frees the decisions whose `until` has passed: they no longer apply to anyone. */

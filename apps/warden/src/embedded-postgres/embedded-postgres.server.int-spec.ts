@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import pg from 'pg';
 import { OUTSIDE_CLUSTERS_DIR } from './cluster-folder.js';
+import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { embeddedPostgresFiles, EmbeddedPostgresServer } from './embedded-postgres.server.js';
 import { isRunning } from './process-alive.js';
 
@@ -87,6 +88,33 @@ describe('EmbeddedPostgresServer', () => {
       } finally {
         await second.stop();
       }
+    },
+  );
+
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'after `rm -rf` of a data folder whose cluster lives outside it, says at once what to do instead of failing to log in',
+    async () => {
+      const closed = freshFolder();
+      const data = join(closed, 'data');
+      mkdirSync(data);
+      await (await EmbeddedPostgresServer.start(data, recordingLogger())).stop();
+      const cluster = readFileSync(join(data, 'postgres-cluster'), 'utf8').trim();
+      folders.push(cluster);
+      rmSync(data, { recursive: true });
+      mkdirSync(data);
+
+      const started = Date.now();
+      const error = await EmbeddedPostgresServer.start(data, recordingLogger()).then(
+        (server) => server.stop().then(() => undefined),
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(EmbeddedPostgresError);
+      expect(String(error)).toContain(cluster);
+      expect(String(error)).toContain('npm run reset');
+      // No minute spent on logins that cannot succeed.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // Nothing was written that would make the next start look like a working folder.
+      expect(existsSync(join(data, 'postgres-password'))).toBe(false);
     },
   );
 

@@ -103,6 +103,21 @@ async function initialiseCluster(binaries: ServerBinaries, cluster: string, pass
   }
 }
 
+/**
+ * A cluster whose password file is gone (`rm -rf .warden` while the cluster lives under
+ * /var/lib/warden, or the file deleted): a new password would not let Warden in, and the cluster
+ * still holds the old folder's bans and incidents, so the person decides.
+ */
+function orphanedClusterError(cluster: string, passwordFile: string): EmbeddedPostgresError {
+  return new EmbeddedPostgresError(
+    [
+      `a PostgreSQL cluster from an earlier start is in ${cluster}, but its password file ${passwordFile} is gone, so Warden cannot log in to it.`,
+      `  To start afresh (its bans and incidents are lost): npm run reset   (or: rm -rf '${cluster}')`,
+      `  To keep them: put the old postgres-password file back in the data folder, then start again.`,
+    ].join('\n'),
+  );
+}
+
 /** Who the server runs as: the owner of its cluster folder when Warden is root, else Warden's user. */
 function serverUser(cluster: string): { uid?: number; gid?: number } {
   if (!isRoot()) return {};
@@ -148,6 +163,7 @@ export class EmbeddedPostgresServer {
       logger.warn({ msg: 'the postgres user cannot enter the data folder, so the cluster lives outside it', cluster: cluster.path }, CONTEXT);
     }
     const files = { ...embeddedPostgresFiles(dataDir), cluster: cluster.path };
+    if (existsSync(join(files.cluster, 'PG_VERSION')) && !existsSync(files.password)) throw orphanedClusterError(files.cluster, files.password);
     const { text: password } = readOrCreateSecretFile(files.password, () => randomBytes(24).toString('hex'));
     if (existsSync(join(files.cluster, 'PG_VERSION'))) await stopStaleServer(files.cluster, logger);
     else await initialiseCluster(binaries, files.cluster, password, logger);
@@ -203,6 +219,8 @@ export class EmbeddedPostgresServer {
         if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
         return;
       } catch (error) {
+        // A wrong password stays wrong: say so now rather than after the whole timeout.
+        if ((error as { code?: string }).code === '28P01') throw new Error('it refused the password in postgres-password (password authentication failed)');
         lastError = error;
       } finally {
         await client.end().catch(() => {});

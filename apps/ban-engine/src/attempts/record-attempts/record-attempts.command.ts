@@ -8,6 +8,10 @@ export interface RecordAttemptsResult {
   readonly repeated: number;
   /** Bans imposed or escalated by this batch. */
   readonly banChanges: number;
+  /** What the policy decided, one entry per incident it raised (for `warden_engine_decisions_total`). */
+  readonly decisions: ReadonlyArray<{ readonly rule: string; readonly type: string; readonly simulated: boolean }>;
+  /** The latest event time among the batch's attempts (epoch ms), or undefined for an empty batch. */
+  readonly latestEventTime: number | undefined;
 }
 
 /** One Kafka batch of attempts to decide; handled as a whole, in one transaction. */

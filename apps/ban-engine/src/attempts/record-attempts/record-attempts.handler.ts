@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { decide, subjectKeysOf, type SubjectState } from '#warden/ban-policy';
+import { decide, eventTime, subjectKeysOf, type SubjectState } from '#warden/ban-policy';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import { Topic, type VerdictRecord } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
@@ -79,7 +79,13 @@ export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsComm
         })(),
       ]);
       // A copy within the batch is repeated as much as one stored by an earlier batch.
-      return { decided: fresh.length, repeated: repeats.length + attempts.length - unique.length, banChanges: outcome.decisions.length };
+      return {
+        decided: fresh.length,
+        repeated: repeats.length + attempts.length - unique.length,
+        banChanges: outcome.decisions.length,
+        decisions: outcome.incidents.map(({ rule, type, simulated }) => ({ rule, type, simulated })),
+        latestEventTime: fresh.reduce<number | undefined>((latest, attempt) => Math.max(latest ?? 0, eventTime(attempt.occurredAt, attempt.receivedAt)), undefined),
+      };
     });
   }
 }
