@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadPolicy, policyFormatOf, runBacktest, type Policy, type PolicyAttempt } from '#warden/ban-policy';
 import { loadPolicyFile } from '#warden/config';
-import { Database, RecordedAttemptsRepository } from '#warden/persistence';
+import { Database, LoginAttemptsRepository } from '#warden/persistence';
 import { ndjsonAttempts } from './ndjson-attempts.js';
 
 export const USAGE = `Usage: npm run backtest -- --policy FILE [--baseline FILE] [--from ISO] [--to ISO] [--attempts FILE.ndjson] [--limit N]
@@ -67,7 +67,7 @@ export async function backtestCommand(argv: readonly string[], env: NodeJS.Proce
   } else {
     if (!env.DATABASE_URL) throw new BacktestUsageError('set DATABASE_URL, or give --attempts FILE.ndjson');
     database = new Database(env.DATABASE_URL, 2);
-    attempts = new RecordedAttemptsRepository(database).stream({ from, to });
+    attempts = new LoginAttemptsRepository(database).stream({ from, to });
   }
   try {
     const { report, timing } = await runBacktest(attempts, baseline, candidate, {

@@ -5,4 +5,3 @@ export * from './ban-engine.transaction.js';
 export * from './bans/bans.repository.js';
 export * from './audit-log/incident-stats.repository.js';
 export * from './login-attempts/login-attempts.repository.js';
-export * from './recorded-attempts.repository.js';

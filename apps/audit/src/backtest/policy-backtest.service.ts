@@ -4,7 +4,7 @@ import { loadPolicy, policyFromData, runBacktest, type BacktestReport, type Back
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
 import type { PolicyBacktestQuery } from '#warden/contracts';
 import { ProblemError, problem } from '#warden/http-kit';
-import { Database, RecordedAttemptsRepository } from '#warden/persistence';
+import { LoginAttemptsRepository } from '#warden/persistence';
 
 export interface PolicyBacktestResponse extends BacktestReport {
   /** How long the replay took: the one part that differs between two runs on the same attempts. */
@@ -17,14 +17,10 @@ export interface PolicyBacktestResponse extends BacktestReport {
  */
 @Injectable()
 export class PolicyBacktestService {
-  private readonly attempts: RecordedAttemptsRepository;
-
   constructor(
-    @Inject(Database) database: Database,
+    @Inject(LoginAttemptsRepository) private readonly attempts: LoginAttemptsRepository,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
-  ) {
-    this.attempts = new RecordedAttemptsRepository(database);
-  }
+  ) {}
 
   async backtest(body: unknown, query: PolicyBacktestQuery): Promise<PolicyBacktestResponse> {
     const loaded = typeof body === 'string' ? loadPolicy(body, 'yaml') : policyFromData(body ?? {});
