@@ -1,22 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { embeddedServer, startWardenProcess, type WardenProcess } from '../harness/embedded-warden.js';
+import { runProgram } from '../harness/run-program.js';
 
 const KEY = 'e2e-demo-key';
 
-function demo(url: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['dist/scripts/demo.js', '--url', url, '--key', KEY], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const demo = (url: string) => runProgram(process.execPath, ['dist/scripts/demo.js', '--url', url, '--key', KEY], { PATH: process.env.PATH }, 300_000);
 
 /**
  * Issue 19: run twice in a row, the demo banned its own office and 440 of its normal users and
