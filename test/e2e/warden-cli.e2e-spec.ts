@@ -297,6 +297,28 @@ describe('warden, the CLI', () => {
     });
   });
 
+  it('backtests a candidate policy on the recorded attempts, and names the bad field of a bad one', async () => {
+    const stricter = join(workDir, 'stricter.yaml');
+    writeFileSync(stricter, 'rules:\n  account-ip-failures: { threshold: 3 }\n');
+    // The brute force of the start, replayed: the third failure now bans, so its fourth is refused too.
+    const report = await waitFor('the recorded attempts', async () => {
+      const candidate = await wardenJson<{ attempts: number; diff: { answeredDifferently: { count: number; byChange: Record<string, number> } } }>(['backtest', '--policy', stricter], env);
+      return candidate.attempts >= 5 ? candidate : undefined;
+    });
+    expect(report.diff.answeredDifferently.count).toBeGreaterThanOrEqual(2);
+    expect(report.diff.answeredDifferently.byChange).toMatchObject({ 'allow→429': 1, 'allow→401': 1 });
+    const human = await warden(['backtest', '--policy', stricter], env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^\d+ attempts replayed/m);
+    expect(human.stdout).toMatch(/^Attempts answered differently: \d+$/m);
+
+    const bad = join(workDir, 'bad-candidate.json');
+    writeFileSync(bad, JSON.stringify({ rules: { 'ip-total': { threshold: -1 } } }));
+    const refused = await warden(['backtest', '--policy', bad], env);
+    expect(refused.code).toBe(1);
+    expect(`${refused.stdout}${refused.stderr}`).toContain('rules.ip-total.threshold');
+  });
+
   it('colours its output on a terminal only', async () => {
     // `script` gives the CLI a pseudo-terminal as stdout.
     const path = join(workDir, 'colour.json');

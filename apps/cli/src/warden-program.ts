@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './commands/audit.command.js';
+import { registerBacktestCommand } from './commands/backtest.command.js';
 import { registerBansCommand } from './commands/bans.command.js';
 import { registerExplainCommand } from './commands/explain.command.js';
 import { registerExportCommand } from './commands/export.command.js';
@@ -40,5 +41,6 @@ Every command has --help, e.g. warden bans ban --help.`,
   registerExportCommand(program);
   registerAuditCommand(program);
   registerPolicyCommand(program);
+  registerBacktestCommand(program);
   return program;
 }

@@ -7,6 +7,7 @@ import type {
   IncidentType,
   ManualBanRequest,
 } from '#warden/contracts';
+import type { BacktestReport } from '#warden/ban-policy';
 import { WardenHttp, type Call } from './warden-http.js';
 
 export interface BanListFilter {
@@ -26,6 +27,7 @@ export interface IncidentFilter {
 }
 
 const READ_AUDIT: Call = { what: 'read the audit log', scope: 'audit:read' };
+const READ_AUDIT_BACKTEST: Call = { what: 'run a backtest', scope: 'audit:read' };
 const WRITE_BANS: Call = { what: 'ban or unban', scope: 'bans:write' };
 
 /** The security team's calls of Warden's HTTP API (DESIGN §5), one method per endpoint. */
@@ -59,6 +61,11 @@ export class WardenApi {
     const response = await this.http.send('GET', `/v1/incidents/export?${query({ format, ...range })}`);
     await this.http.ensureOk(response, { what: 'export incidents', scope: 'audit:read' });
     return response.body!;
+  }
+
+  /** `POST /v1/policy/backtest`: the candidate replayed beside the running policy; the report without its timing. */
+  backtest(policy: unknown, span: { from?: string | undefined; to?: string | undefined }): Promise<BacktestReport> {
+    return this.http.json('POST', `/v1/policy/backtest?${query(span)}`, READ_AUDIT_BACKTEST, policy);
   }
 
   verifyAuditLog(): Promise<AuditVerification> {
