@@ -11,6 +11,8 @@ if (!url) {
   process.exit(2);
 }
 const pool = new pg.Pool({ connectionString: url, max: 1 });
+// A connection the server drops fails the migration's query, not the process.
+pool.on('error', (error) => console.error(`database connection failed: ${error.message}`));
 try {
   const report = await migrate(pool, undefined, (line) => console.log(line));
   console.log(JSON.stringify(report));
