@@ -91,7 +91,9 @@ export function jsonLogger(level: string, destination?: DestinationStream): Json
       formatters: { level: (label) => ({ level: LEVEL_NAMES[label] ?? label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       },
-      destination,
+      // pino's own default stdout stream is asynchronous: its last lines were lost when Nest ends
+      // the process with the signal it received (seen as a missing "stopped" line in the tests).
+      destination ?? pino.destination({ dest: 1, sync: true }),
     ),
   );
 }
