@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadPolicy, policyFormatOf, runBacktest, type Policy, type PolicyAttempt } from '#warden/ban-policy';
-import { loadPolicyFile } from '#warden/config';
+import { loadPolicyFile } from '#warden/runtime';
 import { Database, LoginAttemptsRepository } from '#warden/persistence';
 import { ndjsonAttempts } from './ndjson-attempts.js';
 

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { HTTP_METHODS, readOpenApiDocument } from '#warden/api-docs';
-import { loadConfig, SCOPES } from '#warden/config';
-import { createApp, FastRoutes, listen } from '#warden/http-kit';
+import { HTTP_METHODS, readOpenApiDocument, FastRoutes } from '#warden/http-kit';
+import { loadConfig, createApp, listen } from '#warden/runtime';
+import { SCOPES } from '#warden/contracts';
 import { wardenApp } from '../../apps/warden/src/warden.app.js';
 
 /** More methods than any endpoint lists one by one: the route was registered for all of them. */

@@ -24,7 +24,7 @@ const metricsOf = async (url: string) => (await fetch(`${url}/metrics`)).text();
 /** Every Warden metric, and the app(s) that expose it (warden, all in one process, has them all). */
 const WARDEN_METRICS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['warden_http_request_duration_seconds', ['gateway-api', 'ban-engine', 'audit']],
-  ['warden_api_key_refusals_total', ['gateway-api', 'ban-engine', 'audit']],
+  ['warden_api_key_refusals_total', ['gateway-api', 'audit']],
   ['warden_dlq_records_total', ['gateway-api', 'ban-engine', 'audit']],
   ['warden_consumer_lag_records', ['gateway-api', 'ban-engine', 'audit']],
   ['warden_attempts_accepted_total', ['gateway-api']],

@@ -231,7 +231,7 @@ describe('the README', () => {
   });
 
   it('lists every setting Warden reads, and no other', () => {
-    const source = readFileSync('libs/config/src/warden-config.ts', 'utf8');
+    const source = readFileSync('libs/runtime/src/config/warden-config.ts', 'utf8');
     const schema = source.slice(source.indexOf('const environmentSchema'), source.indexOf('});', source.indexOf('const environmentSchema')));
     const read = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1]).sort();
     const settings = README.slice(README.indexOf('## Settings'), README.indexOf('\n## ', README.indexOf('## Settings') + 1));

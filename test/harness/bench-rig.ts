@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { loadConfig, type WardenConfig } from '#warden/config';
+import { sqlPool, type SqlPool } from './sql-probe.js';
+import { loadConfig, type WardenConfig } from '#warden/runtime';
 import { TOPIC_SPECS } from '#warden/contracts';
 import { KafkaMessageBus, type OutgoingRecord } from '#warden/kafka';
 import { startBroker, type RunningBroker } from '../../scripts/kafka-broker.js';
@@ -20,7 +20,7 @@ export interface BenchRig {
   /** Fresh topics and consumer groups for this run. */
   readonly prefix: string;
   /** One connection to the bench's database. */
-  readonly pool: pg.Pool;
+  readonly pool: SqlPool;
 }
 
 /**
@@ -30,11 +30,11 @@ export interface BenchRig {
 export async function withBenchRig(run: (rig: BenchRig) => Promise<void>): Promise<void> {
   let broker: RunningBroker | undefined;
   let databaseUrl: string | undefined;
-  let pool: pg.Pool | undefined;
+  let pool: SqlPool | undefined;
   try {
     const brokers = process.env.KAFKA_BROKERS ?? (broker = await startBroker(say)).brokers;
     databaseUrl = await createDatabase('warden_bench');
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    pool = sqlPool(databaseUrl, 1);
     await run({ brokers, databaseUrl, prefix: `bench-${randomBytes(3).toString('hex')}.`, pool });
   } finally {
     await pool?.end();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadConfig, type WardenConfig } from '#warden/config';
-import { createApp, listen, type AppDefinition } from '#warden/http-kit';
+import { loadConfig, type WardenConfig, createApp, listen, type AppDefinition } from '#warden/runtime';
 
 export const EDGE_KEY = 'edge-key-0001';
 export const SOC_KEY = 'soc-key-00001';

@@ -8,9 +8,9 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import type { SqlPool } from '../../../test/harness/sql-probe.js';
 import { INCIDENT_SCHEMA_VERSION, INCIDENT_TYPES, Topic, type IncidentRecord } from '#warden/contracts';
-import { createApp } from '#warden/http-kit';
+import { createApp } from '#warden/runtime';
 import {
   BENCH_API_KEY,
   benchConfig,
@@ -50,7 +50,7 @@ function incidents(now: number): IncidentRecord[] {
 }
 
 /** The same rows, through `pg`, as multi-row `INSERT … VALUES` of 1,000 rows each: what Postgres alone costs. */
-async function timeBaseline(pool: pg.Pool, list: readonly IncidentRecord[]): Promise<number> {
+async function timeBaseline(pool: SqlPool, list: readonly IncidentRecord[]): Promise<number> {
   await pool.query('CREATE TABLE audit_log_baseline (LIKE audit_log INCLUDING ALL)');
   const rows = chainIncidents(EMPTY_CHAIN, list, new Date());
   const signatures = rows.map((row) => entrySignature(AUDIT_KEY, row));

@@ -8,8 +8,8 @@
  */
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
-import pg from 'pg';
-import { loadConfig } from '#warden/config';
+import { sqlPool, type SqlPool } from '../../../test/harness/sql-probe.js';
+import { loadConfig } from '#warden/runtime';
 import { STATS_WINDOWS, type StatsWindow } from '#warden/contracts';
 import { Database, IncidentStatsRepository, LoginAttemptsRepository, migrate } from '#warden/persistence';
 import { progress, say } from '../../../test/harness/bench-rig.js';
@@ -44,7 +44,7 @@ const INSERT_ATTEMPTS = `
   SELECT gen_random_uuid(), t, t, CASE WHEN g % 3 = 0 THEN 'success' ELSE 'failure' END, '192.0.2.' || (g % 256), 'user-' || (g % 20000)
   FROM generate_series($1::bigint, $2::bigint) AS g, LATERAL (SELECT $3::timestamptz - make_interval(secs => $4 * (1 - g::float8 / $5)) AS t) AS at`;
 
-async function fill(pool: pg.Pool, sql: string, noun: string, now: Date): Promise<void> {
+async function fill(pool: SqlPool, sql: string, noun: string, now: Date): Promise<void> {
   for (let start = 1; start <= TOTAL; start += CHUNK) {
     await pool.query(sql, [start, Math.min(start + CHUNK - 1, TOTAL), now, SPREAD_HOURS * 3_600, TOTAL]);
     progress(`${noun}: ${Math.min(start + CHUNK - 1, TOTAL).toLocaleString('en')} / ${TOTAL.toLocaleString('en')}`);
@@ -56,7 +56,7 @@ const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sor
 
 async function main(): Promise<void> {
   const databaseUrl = await createDatabase('warden_bench_stats');
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = sqlPool(databaseUrl, 2);
   const database = new Database(databaseUrl, 4);
   try {
     await migrate(pool);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ApiDocsModule } from '#warden/api-docs';
+import { ApiDocsModule } from '#warden/http-kit';
 import { ConsoleHttpController } from './console/console.http.controller.js';
-import { AuditLogRepository } from './audit-log/audit-log.repository.js';
+import { AuditLog } from './audit-log/audit-log.js';
 import { PolicyBacktestHttpController } from './backtest/policy-backtest.http.controller.js';
 import { PolicyBacktestService } from './backtest/policy-backtest.service.js';
 import { ExplainBanHttpController } from './explain/explain-ban.http.controller.js';
@@ -23,7 +23,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
 /**
  * The security team's half: the incident consumer that keeps the hash-chained audit log, and its
  * HTTP API (search, export, verify, explain, manual bans, bans list, stats) and the web console at /ui. Needs MessagingModule,
- * PersistenceModule and the HttpKitModule; self-contained otherwise, so `warden` imports it too.
+ * PersistenceModule and the HTTP API setup (apiHttp of libs/http-kit); self-contained otherwise, so `warden` imports it too.
  */
 @Module({
   imports: [ApiDocsModule],
@@ -39,7 +39,7 @@ import { VerifyAuditLogService } from './verify/verify-audit-log.service.js';
     PolicyBacktestHttpController,
   ],
   providers: [
-    AuditLogRepository,
+    AuditLog,
     IncidentsConsumer,
     SearchIncidentsService,
     ExportIncidentsService,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runApp } from '#warden/http-kit';
+import { runApp } from '#warden/runtime';
 import { auditApp } from './audit.app.js';
 
 await runApp(auditApp);

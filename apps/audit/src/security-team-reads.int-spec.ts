@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { sqlPool, type SqlPool } from '../../../test/harness/sql-probe.js';
 import type { BanPage, Stats } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { SOC_KEY, startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
@@ -11,7 +11,7 @@ const MINUTE = 60_000;
 describe('the bans list and stats on a real Postgres', () => {
   let databaseUrl: string;
   let audit: RunningApp;
-  let pool: pg.Pool;
+  let pool: SqlPool;
   const now = Date.now();
 
   async function get<T>(path: string): Promise<{ status: number; body: T }> {
@@ -57,7 +57,7 @@ describe('the bans list and stats on a real Postgres', () => {
   beforeAll(async () => {
     databaseUrl = await createDatabase('warden_reads');
     audit = await startApp(auditApp, { WARDEN_TOPIC_PREFIX: uniqueTopicPrefix('reads'), DATABASE_URL: databaseUrl });
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    pool = sqlPool(databaseUrl, 2);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { MessagingModule } from '#warden/kafka';
-import type { AppDefinition } from '#warden/http-kit';
+import type { AppDefinition } from '#warden/runtime';
 import { PersistenceModule } from '#warden/persistence';
 import { BanEngineModule } from './ban-engine.module.js';
 

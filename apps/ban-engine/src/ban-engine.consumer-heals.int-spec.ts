@@ -4,6 +4,7 @@ import { Topic, type DeadLetter } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
+import { sqlPool } from '../../../test/harness/sql-probe.js';
 import { waitFor } from '../../../test/harness/wait-for.js';
 import { banEngineApp } from './ban-engine.app.js';
 
@@ -74,8 +75,7 @@ describe('ban engine consumers that heal', () => {
           value: JSON.stringify({ schemaVersion: 1, id: randomUUID(), occurredAt: at, receivedAt: at, outcome: 'failure', ip: '192.0.2.2', account: 'victim' }),
         })),
       });
-      const pool = (await import('pg')).default.Pool;
-      const db = new pool({ connectionString: databaseUrl, max: 1 });
+      const db = sqlPool(databaseUrl, 1);
       try {
         await waitFor('the ban', async () => {
           const { rows } = await db.query("SELECT level FROM bans WHERE subject = 'account-ip:victim|192.0.2.2'");

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
+import { sqlPool, type SqlPool } from '../../../test/harness/sql-probe.js';
 import { Topic, type BanDecisionRecord, type DeadLetter, type VerdictRecord } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
@@ -20,12 +20,12 @@ describe('ban engine when its work fails', () => {
   const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
   let databaseUrl: string;
   let engine: RunningApp;
-  let db: pg.Pool;
+  let db: SqlPool;
 
   beforeAll(async () => {
     databaseUrl = await createDatabase('warden_failing');
     engine = await startApp(banEngineApp, { WARDEN_TOPIC_PREFIX: prefix, DATABASE_URL: databaseUrl, WARDEN_TOPIC_PARTITIONS: '1', WARDEN_POISON_TRIES: '3' });
-    db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    db = sqlPool(databaseUrl, 1);
   });
 
   afterAll(async () => {

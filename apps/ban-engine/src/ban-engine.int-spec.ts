@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import pg from 'pg';
+import { sqlPool, type SqlPool } from '../../../test/harness/sql-probe.js';
 import { Topic, type BanDecisionRecord, type IncidentRecord, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
@@ -29,7 +29,7 @@ describe('ban engine on real Kafka and Postgres', () => {
   const prefix = uniqueTopicPrefix('engine');
   let engine: RunningApp;
   let producer: Producer;
-  let db: pg.Pool;
+  let db: SqlPool;
   let verdicts: TopicReader<VerdictRecord>;
   let decisions: TopicReader<BanDecisionRecord>;
   let incidents: TopicReader<IncidentRecord>;
@@ -39,7 +39,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
     producer = kafka.producer();
     await producer.connect();
-    db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    db = sqlPool(process.env.DATABASE_URL, 2);
     [verdicts, decisions, incidents] = await Promise.all([
       new TopicReader<VerdictRecord>(prefix + Topic.verdicts).start(),
       new TopicReader<BanDecisionRecord>(prefix + Topic.banDecisions).start(),

@@ -11,7 +11,7 @@ import { BanExpiryScheduler } from './expiry/ban-expiry.scheduler.js';
 import { ExpireBansHandler } from './expiry/expire-bans.handler.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
 
-/** The single writer of bans. Needs MessagingModule, PersistenceModule and HttpKitModule. */
+/** The single writer of bans. Needs MessagingModule, PersistenceModule and the RuntimeModule. */
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
+import { sqlPool, type SqlPool } from '../../../test/harness/sql-probe.js';
 import { Topic, type IncidentRecord, type LoginAttemptEvent } from '#warden/contracts';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
@@ -19,12 +19,12 @@ describe('two ban engines sharing the consumer group', () => {
   const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
   let engines: RunningApp[];
   let incidents: TopicReader<IncidentRecord>;
-  let db: pg.Pool;
+  let db: SqlPool;
 
   beforeAll(async () => {
     engines = [await startApp(banEngineApp, env), await startApp(banEngineApp, env)];
     incidents = await new TopicReader<IncidentRecord>(prefix + Topic.incidents).start();
-    db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    db = sqlPool(process.env.DATABASE_URL, 2);
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runApp } from '#warden/http-kit';
+import { runApp } from '#warden/runtime';
 import { banEngineApp } from './ban-engine.app.js';
 
 await runApp(banEngineApp);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '#warden/ban-policy';
+import { parseDuration } from '#warden/client';
 
 /**
  * Parsers of option values. A bad value throws commander's InvalidArgumentError, which the CLI

@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { BENCH_KEY, checkPaths } from './check-requests.js';
+import { BENCH_KEY, checkPaths } from '../../../test/harness/check-requests.js';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 5);
 /** Rounds of bare then gateway, the median of each kept: the machine's other load falls on both alike. */

@@ -8,15 +8,14 @@
  */
 import 'reflect-metadata';
 import { ipRange, parseIp } from '#warden/ban-policy';
-import { loadConfig } from '#warden/config';
+import { loadConfig, createApp, listen } from '#warden/runtime';
 import type { BanDecisionRecord } from '#warden/contracts';
-import { createApp, listen } from '#warden/http-kit';
 import type { ConsumedRecord } from '#warden/kafka';
 import { banDecision } from '../../../test/harness/ban-decisions.js';
 import { decodeBanDecision } from '../src/decision-view/decision-view.follower.js';
 import { DecisionView } from '../src/decision-view/decision-view.js';
 import { gatewayApiApp } from '../src/gateway-api.app.js';
-import { BENCH_KEY, benchBannedIp } from './check-requests.js';
+import { BENCH_KEY, benchBannedIp } from '../../../test/harness/check-requests.js';
 
 const BANS = Number(process.env.BENCH_BANS ?? 1_000_000);
 const CHUNK = 50_000;

@@ -16,7 +16,7 @@ import { VerdictWaiter } from './verdicts/verdict-waiter.js';
 /**
  * The gateways' HTTP face: attempts in (optionally waiting for verdicts), check and status answered
  * from an in-memory view of `auth.ban-decisions`, and a stream of decisions. Needs a MessageBus
- * (MessagingModule) and the HttpKitModule.
+ * (MessagingModule) and the HTTP API setup (apiHttp of libs/http-kit).
  */
 @Module({
   controllers: [SubmitAttemptsHttpController, CheckHttpController, StatusHttpController, DecisionStreamHttpController],

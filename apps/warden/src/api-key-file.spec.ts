@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseApiKeys, SCOPES } from '#warden/config';
+import { parseApiKeys, SCOPES } from '#warden/contracts';
 import { API_KEY_FILE, localApiKey } from './api-key-file.js';
 
 const folders: string[] = [];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { parseApiKeys, type ApiKey } from '#warden/config';
+import { parseApiKeys, type ApiKey } from '#warden/contracts';
 import { readOrCreateSecretFile } from './secret-file.js';
 
 export const API_KEY_FILE = 'api-key';

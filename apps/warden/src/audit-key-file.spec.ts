@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditKeyProblem } from '#warden/config';
+import { auditKeyProblem } from '#warden/runtime';
 import { AUDIT_KEY_FILE, localAuditKey } from './audit-key-file.js';
 
 describe('localAuditKey', () => {

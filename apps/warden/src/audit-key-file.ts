@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { auditKeyProblem } from '#warden/config';
+import { auditKeyProblem } from '#warden/runtime';
 import { readOrCreateSecretFile } from './secret-file.js';
 
 export const AUDIT_KEY_FILE = 'audit-key';

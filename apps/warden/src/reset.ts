@@ -4,8 +4,7 @@
  * skips the question; without a terminal to ask on, `--yes` is required.
  */
 import { createInterface } from 'node:readline/promises';
-import { ConfigError, loadConfig } from '#warden/config';
-import { jsonLogger } from '#warden/http-kit';
+import { ConfigError, loadConfig, jsonLogger } from '#warden/runtime';
 import { resetPlan, resetWarden } from './reset/reset-warden.js';
 
 async function confirmed(question: string): Promise<boolean> {

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, loadConfig, type WardenConfig } from '#warden/config';
-import { createApp, HttpKitModule, jsonLogger, listen, ReadinessRegistry } from '#warden/http-kit';
+import { ConfigError, createApp, jsonLogger, listen, loadConfig, ReadinessRegistry, RuntimeModule, type WardenConfig } from '#warden/runtime';
 import { localApiKey } from './api-key-file.js';
 import { localAuditKey } from './audit-key-file.js';
 import { EmbeddedPostgresError } from './embedded-postgres/embedded-postgres.error.js';
@@ -88,7 +87,7 @@ export async function runWarden(env: NodeJS.ProcessEnv = process.env): Promise<v
     app = await withoutListenersAddedBy(isSignal, () => createApp(wardenApp(mode), effective));
     if (server) app.get(ReadinessRegistry).describe('postgres', `embedded PostgreSQL ${server.version}`);
     const url = await listen(app, effective);
-    app.get(HttpKitModule).announce(`warden listening on ${url}`);
+    app.get(RuntimeModule).announce(`warden listening on ${url}`);
     process.stderr.write(startBanner({ url, hosts: effective.hosts, backing: backingOf(mode, server, dataDir), localKey }));
   } catch (error) {
     process.stderr.write(`warden: could not start: ${startErrorDetail(error, config)}\n`);

@@ -1,4 +1,4 @@
-import { parseApiKeys } from '#warden/config';
+import { parseApiKeys } from '#warden/contracts';
 import { startBanner } from './start-banner.js';
 
 const parsed = parseApiKeys('local:k3y-k3y-k3y:*');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '#warden/config';
+import { ConfigError, loadConfig } from '#warden/runtime';
 import { wardenModeOf } from './warden-mode.js';
 
 const KAFKA = { KAFKA_BROKERS: '127.0.0.1:9092' };

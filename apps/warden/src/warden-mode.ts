@@ -1,4 +1,4 @@
-import { ConfigError, requireDistributedSettings, type WardenConfig } from '#warden/config';
+import { ConfigError, requireDistributedSettings, type WardenConfig } from '#warden/runtime';
 
 /**
  * How `warden` runs, from which of `KAFKA_BROKERS` and `DATABASE_URL` are set:

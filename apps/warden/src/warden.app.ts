@@ -1,8 +1,9 @@
 import { AuditModule } from '../../audit/src/audit.module.js';
 import { BanEngineModule } from '../../ban-engine/src/ban-engine.module.js';
 import { GatewayApiModule } from '../../gateway-api/src/gateway-api.module.js';
+import { apiHttp } from '#warden/http-kit';
 import { MessagingModule } from '#warden/kafka';
-import type { AppDefinition } from '#warden/http-kit';
+import type { AppDefinition } from '#warden/runtime';
 import { PersistenceModule } from '#warden/persistence';
 import { ActiveBansSeedModule } from './active-bans/active-bans-seed.module.js';
 import type { WardenMode } from './warden-mode.js';
@@ -16,5 +17,6 @@ export function wardenApp(mode: WardenMode): AppDefinition {
     name: 'warden',
     imports: [MessagingModule, PersistenceModule, GatewayApiModule, BanEngineModule, AuditModule, ...(mode.inProcessBus ? [ActiveBansSeedModule] : [])],
     needs: { kafka: !mode.inProcessBus, database: true, apiKeys: !mode.inProcessBus },
+    http: apiHttp,
   };
 }

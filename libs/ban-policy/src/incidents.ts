@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import { uuidFromParts } from './hash.js';
+import { uuidFromParts } from '#warden/contracts';
 import type { Incident, IncidentType } from './outcome.types.js';
 import type { Policy, PolicyRule, RuleKind, SubjectScope } from './policy.types.js';
 

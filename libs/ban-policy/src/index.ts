@@ -23,7 +23,6 @@ export {
 export { isPrunable, prunableAfter } from './prune.js';
 export { imposeManualBan, liftBan, MANUAL_RULE, type ManualBan } from './manual-ban.js';
 export { eventTime, retryAfterSeconds, MAX_LATENESS_MS } from './event-time.js';
-export { uuidFromParts } from './hash.js';
 // The input boundary's parsers, which the policy decides with (one IP parser for the product).
 export { cidrContains, ipRange, normalizeIp, parseIp, parseCidr, normalizeAccount, type IpAddress, type Cidr } from '#warden/contracts';
 export { isTrustedProxy, resolveClientAddress, type ClientAddress, type ForwardingHeaders } from './client-address.js';

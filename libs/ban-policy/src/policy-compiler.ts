@@ -1,8 +1,6 @@
 import { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { hash128Hex } from './hash.js';
-import { normalizeAccount } from '#warden/contracts';
-import { parseCidr, type Cidr } from '#warden/contracts';
+import { hash128Hex, normalizeAccount, parseCidr, type Cidr } from '#warden/contracts';
 import type { PolicyFile, RuleFile } from './policy.schema.js';
 import {
   SUBJECT_SCOPES,

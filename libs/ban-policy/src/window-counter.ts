@@ -1,5 +1,5 @@
 import { MAX_LATENESS_MS } from './event-time.js';
-import { shortKey } from './hash.js';
+import { shortKey } from '#warden/contracts';
 import type { PolicyRule } from './policy.types.js';
 import type { CounterState } from './state.js';
 

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { WardenClient, type CheckQuery } from '#warden/client';
-import { BENCH_KEY, checkPaths } from '../../../apps/gateway-api/bench/check-requests.js';
+import { BENCH_KEY, checkPaths } from '../../../test/harness/check-requests.js';
 import { keptApiKey, startEmbeddedWarden } from '../../../test/harness/embedded-warden.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);

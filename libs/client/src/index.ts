@@ -16,3 +16,4 @@ export type { CheckResult, CheckSource } from './check-result.js';
 export type { StreamState } from './decision-stream-follower.js';
 export { WardenRefusedError, WardenUnavailableError, type WardenEndpoint } from './warden-http.js';
 export { gateDecisionOf, refusalOf, type GateDecision, type LoginCredentials, type LoginGateOptions, type Refusal } from './login-gate.js';
+export * from './policy-files.js';

@@ -10,3 +10,5 @@ export * from './topics.js';
 export * from './verdict.js';
 export * from './security-team-api.js';
 export * from './boundary/index.js';
+export * from './api-keys.js';
+export * from './deterministic-ids.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { ApiKey, Scope } from '#warden/config';
+import type { ApiKey, Scope } from '#warden/contracts';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import type { ClientAddress } from './client-address.js';
 import { ProblemError } from './problem.js';

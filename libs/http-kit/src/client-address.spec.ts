@@ -1,4 +1,4 @@
-import { loadConfig } from '#warden/config';
+import { loadConfig } from '#warden/runtime';
 import { ClientAddressResolver } from './client-address.js';
 
 const resolver = (trusted: string) => new ClientAddressResolver(loadConfig({ WARDEN_TRUSTED_PROXIES: trusted }));

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { isTrustedProxy, resolveClientAddress, type Cidr, type ClientAddress } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 
 export type { ClientAddress } from '#warden/ban-policy';
 

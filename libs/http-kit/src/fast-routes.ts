@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { KnownRoutes } from './known-routes.js';
-import type { RequestObserver } from './request-observer.js';
+import type { RequestObserver } from '#warden/runtime';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from './problem.js';
 
 /** Answers a request from memory; `query` is the raw query string (without `?`). */

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Scope } from '#warden/config';
+import type { Scope } from '#warden/contracts';
 
 export const REQUIRED_SCOPE = 'warden:required-scope';
 

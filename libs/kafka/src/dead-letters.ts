@@ -1,18 +1,5 @@
 import { createHash } from 'node:crypto';
-import { uuidFromParts } from '#warden/ban-policy';
-import {
-  INCIDENT_SCHEMA_VERSION,
-  MAX_DEAD_LETTER_PAYLOAD_BYTES,
-  MAX_SUBJECT_LENGTH,
-  normalizeIp,
-  normalizeSubject,
-  parseCidr,
-  cidrText,
-  printableExcerpt,
-  Topic,
-  type DeadLetter,
-  type IncidentRecord,
-} from '#warden/contracts';
+import { uuidFromParts, INCIDENT_SCHEMA_VERSION, MAX_DEAD_LETTER_PAYLOAD_BYTES, MAX_SUBJECT_LENGTH, normalizeIp, normalizeSubject, parseCidr, cidrText, printableExcerpt, Topic, type DeadLetter, type IncidentRecord } from '#warden/contracts';
 import { deadLetterReasonOf, UnreadableRecordError, type DeadLetterReason } from './bus-metrics.js';
 import type { ConsumedRecord, OutgoingRecord, TopicRecords } from './message-bus.js';
 

@@ -1,7 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TOPIC_SPECS } from '#warden/contracts';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { WARDEN_CONFIG, type WardenConfig, ReadinessRegistry } from '#warden/runtime';
 import { Gauge, Registry } from 'prom-client';
 import { BusMetrics } from './bus-metrics.js';
 import { InProcessMessageBus } from './in-process-message-bus.js';

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { DEFAULT_POLICY, decide, subjectsOf, type PolicyAttempt } from '#warden/ban-policy';
 import { loginAttemptEventSchema, MAX_SUBJECT_LENGTH, type LoginAttemptEvent } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
-import { inBanEngineTransaction } from './ban-engine.transaction.js';
 import { Database } from './database.js';
+import { LoginAttemptsRepository } from './login-attempts/login-attempts.repository.js';
+import { SubjectStatesRepository } from './subject-states/subject-states.repository.js';
+import { inTransaction } from './transaction.js';
 import { migrate } from './migrator.js';
 
 /**
@@ -84,10 +86,10 @@ describe('the input boundary (real Postgres)', () => {
         const subjects = policyAttempts.flatMap((attempt) => subjectsOf(attempt, DEFAULT_POLICY).subjects.map((subject) => subject.key));
         decide(new Map(), policyAttempts, DEFAULT_POLICY);
         for (const subject of subjects) expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
-        await inBanEngineTransaction(database, async (tx) => {
-          const stored = await tx.storeAttempts(attempts);
+        await inTransaction(database, async (tx) => {
+          const stored = await new LoginAttemptsRepository(database).store(tx, attempts);
           expect(stored.size).toBe(new Set(attempts.map((attempt) => attempt.id)).size);
-          await tx.saveStates([...new Set(subjects)].map((subject) => ({ subject, state: {}, prunableAfter: new Date() })));
+          await new SubjectStatesRepository(database).save(tx, [...new Set(subjects)].map((subject) => ({ subject, state: {}, prunableAfter: new Date() })));
         });
       }),
       { numRuns: 300, seed: 13 },

@@ -1,11 +1,12 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { WARDEN_CONFIG, type WardenConfig, ReadinessRegistry } from '#warden/runtime';
 import { Database } from './database.js';
 import { migrate } from './migrator.js';
 import { IncidentStatsRepository } from './audit-log/incident-stats.repository.js';
+import { AuditLogRepository } from './audit-log/audit-log.repository.js';
 import { BansRepository } from './bans/bans.repository.js';
 import { LoginAttemptsRepository } from './login-attempts/login-attempts.repository.js';
+import { SubjectStatesRepository } from './subject-states/subject-states.repository.js';
 
 /** Postgres for the apps that store things: the pool, migrations applied at start, repositories. */
 @Global()
@@ -19,11 +20,13 @@ import { LoginAttemptsRepository } from './login-attempts/login-attempts.reposit
         return new Database(config.databaseUrl, config.dbPoolSize);
       },
     },
+    AuditLogRepository,
     BansRepository,
     IncidentStatsRepository,
     LoginAttemptsRepository,
+    SubjectStatesRepository,
   ],
-  exports: [Database, BansRepository, IncidentStatsRepository, LoginAttemptsRepository],
+  exports: [Database, AuditLogRepository, BansRepository, IncidentStatsRepository, LoginAttemptsRepository, SubjectStatesRepository],
 })
 export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);

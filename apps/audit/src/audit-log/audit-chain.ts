@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditedIncident, IncidentRecord } from '#warden/contracts';
+import type { AuditLogEntry } from '#warden/persistence';
 
 /** The hash the first entry of the chain follows. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -83,7 +84,7 @@ export function chainIncidents(head: ChainHead, incidents: readonly IncidentReco
 }
 
 /** An entry as the chain holds it: its signature beside it (null when recorded without a key). */
-export type ChainEntry = AuditedIncident & { readonly signature: string | null };
+export type ChainEntry = AuditLogEntry;
 
 /**
  * The signature of the chain up to an entry: HMAC-SHA256 under WARDEN_AUDIT_KEY of its sequence and

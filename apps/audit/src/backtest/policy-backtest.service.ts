@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { loadPolicy, policyFromData, runBacktest, type BacktestReport, type BacktestTiming } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import type { PolicyBacktestQuery } from '#warden/contracts';
 import { ProblemError, problem } from '#warden/http-kit';
 import { LoginAttemptsRepository } from '#warden/persistence';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BanExplanation } from '#warden/contracts';
 import { ProblemError, problem } from '#warden/http-kit';
-import { Database } from '#warden/persistence';
+import { BansRepository } from '#warden/persistence';
 
 /**
  * `GET /v1/bans/{subject}/explain`: the ban the engine keeps for a subject (rule, policy version,
@@ -10,26 +10,23 @@ import { Database } from '#warden/persistence';
  */
 @Injectable()
 export class ExplainBanService {
-  constructor(@Inject(Database) private readonly database: Database) {}
+  constructor(@Inject(BansRepository) private readonly bans: BansRepository) {}
 
   async explain(subject: string): Promise<BanExplanation> {
-    const { prisma } = this.database;
-    const [ban, history] = await Promise.all([
-      prisma.ban.findUnique({ where: { subject } }),
-      prisma.banEvent.findMany({ where: { subject }, orderBy: { id: 'asc' } }),
-    ]);
-    if (!ban) throw new ProblemError(problem(404, 'ban_not_found', `No ban of ${subject} has been recorded.`));
+    const found = await this.bans.withHistory(subject);
+    if (!found) throw new ProblemError(problem(404, 'ban_not_found', `No ban of ${subject} has been recorded.`));
+    const { ban, history } = found;
     return {
       subject: ban.subject,
       scope: ban.scope,
-      status: ban.status as BanExplanation['status'],
+      status: ban.status,
       rule: ban.rule,
       policyVersion: ban.policyVersion,
       level: ban.level,
       since: ban.since.toISOString(),
       until: ban.until.toISOString(),
       visible: ban.visible,
-      attemptIds: ban.attemptIds,
+      attemptIds: [...ban.attemptIds],
       history: history.map((event) => ({
         type: event.type,
         rule: event.rule,
@@ -37,7 +34,7 @@ export class ExplainBanService {
         since: event.since.toISOString(),
         until: event.until.toISOString(),
         policyVersion: event.policyVersion,
-        attemptIds: event.attemptIds,
+        attemptIds: [...event.attemptIds],
         actor: event.actor,
         reason: event.reason,
         at: event.at.toISOString(),

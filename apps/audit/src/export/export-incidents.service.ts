@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncidentExportQuery } from '#warden/contracts';
 import { headText } from '../audit-log/audit-chain.js';
-import { AuditLogRepository, type IncidentFilter } from '../audit-log/audit-log.repository.js';
+import { AuditLogRepository, type IncidentFilter } from '#warden/persistence';
 import { timeRange } from '../http/parse-input.js';
 import { CSV_HEADER, csvLine } from './incident-csv.js';
 
@@ -28,7 +28,7 @@ export class ExportIncidentsService {
     const csv = query.format === 'csv';
     const head = await this.auditLog.head();
     return {
-      head: head.sequence === 0 ? null : headText(head),
+      head: head === undefined ? null : headText(head),
       contentType: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
       fileName: `incidents.${query.format}`,
       body: Readable.from(this.chunks(filter, csv), { objectMode: false }),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { normalizeSubject, type IncidentPage, type IncidentSearchQuery } from '#warden/contracts';
 import { ProblemError, problem } from '#warden/http-kit';
-import { AuditLogRepository } from '../audit-log/audit-log.repository.js';
+import { AuditLogRepository } from '#warden/persistence';
 import { timeRange } from '../http/parse-input.js';
 import { decodeCursor, encodeCursor } from './incident-cursor.js';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 import { incidentRecordSchema, Topic } from '#warden/contracts';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { ReadinessRegistry } from '#warden/runtime';
 import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
-import { AuditLogRepository } from '../audit-log/audit-log.repository.js';
+import { AuditLog } from '../audit-log/audit-log.js';
 
 export const AUDIT_GROUP = 'warden-audit';
 
@@ -22,7 +22,7 @@ export class IncidentsConsumer implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
-    @Inject(AuditLogRepository) private readonly auditLog: AuditLogRepository,
+    @Inject(AuditLog) private readonly auditLog: AuditLog,
     @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
     @Inject(Registry) registry: Registry,
   ) {

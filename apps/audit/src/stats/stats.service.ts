@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { INCIDENT_TYPES, STATS_WINDOWS, type Stats, type StatsQuery } from '#warden/contracts';
 import { IncidentStatsRepository, LoginAttemptsRepository } from '#warden/persistence';
 import { StatsSeries } from './stats-series.js';

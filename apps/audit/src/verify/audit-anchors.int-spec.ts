@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import pg from 'pg';
+import { sqlPool, type SqlPool } from '../../../../test/harness/sql-probe.js';
 import { INCIDENT_SCHEMA_VERSION, Topic, type AuditedIncident, type AuditVerification, type IncidentPage, type IncidentRecord } from '#warden/contracts';
 import { createDatabase, dropDatabase } from '../../../../test/harness/postgres.js';
 import { SOC_KEY, startApp, uniqueTopicPrefix, type RunningApp } from '../../../../test/harness/running-app.js';
@@ -40,15 +40,14 @@ describe('audit verify against anchors outside the table, on real Kafka and Post
   let databaseUrl: string;
   let audit: RunningApp;
   let producer: Producer;
-  let db: pg.Client;
+  let db: SqlPool;
 
   beforeAll(async () => {
     databaseUrl = await createDatabase('warden_anchors');
     producer = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     audit = await startApp(auditApp, { WARDEN_TOPIC_PREFIX: prefix, WARDEN_TOPIC_PARTITIONS: '1', DATABASE_URL: databaseUrl, WARDEN_AUDIT_KEY: AUDIT_KEY });
-    db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
+    db = sqlPool(databaseUrl, 1);
     // This session may change the append-only table, as a superuser could.
     await db.query('SET session_replication_role = replica');
   });

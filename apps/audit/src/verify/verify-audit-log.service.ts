@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import type { AuditVerification, AuditVerifyQuery } from '#warden/contracts';
 import type { ChainHead } from '../audit-log/audit-chain.js';
-import { AuditLogRepository } from '../audit-log/audit-log.repository.js';
+import { AuditLogRepository } from '#warden/persistence';
 import { ChainVerifier } from '../audit-log/chain-verifier.js';
 
 /**

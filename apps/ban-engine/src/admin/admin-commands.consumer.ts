@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { adminCommandSchema, Topic } from '#warden/contracts';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { ReadinessRegistry } from '#warden/runtime';
 import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
 import { ApplyAdminCommandCommand } from './apply-admin-command/apply-admin-command.command.js';
 

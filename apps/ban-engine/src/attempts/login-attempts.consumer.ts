@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { CommandBus } from '@nestjs/cqrs';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { loginAttemptEventSchema, Topic } from '#warden/contracts';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { ReadinessRegistry } from '#warden/runtime';
 import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
 import { RecordAttemptsCommand } from './record-attempts/record-attempts.command.js';
 

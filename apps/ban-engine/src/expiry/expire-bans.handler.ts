@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { uuidFromParts } from '#warden/ban-policy';
-import { Topic } from '#warden/contracts';
+import { Topic, uuidFromParts } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
-import { Database, inBanEngineTransaction, type BanEventRow } from '#warden/persistence';
+import { BansRepository, Database, inTransaction, type BanEventRow } from '#warden/persistence';
 import { banEventIncidentRecord, banRowDecisionRecord } from '../decisions/wire-records.js';
 import { ExpireBansCommand } from './expire-bans.command.js';
 
@@ -17,15 +16,16 @@ import { ExpireBansCommand } from './expire-bans.command.js';
 export class ExpireBansHandler implements ICommandHandler<ExpireBansCommand> {
   constructor(
     @Inject(Database) private readonly database: Database,
+    @Inject(BansRepository) private readonly bans: BansRepository,
     @Inject(MessageBus) private readonly bus: MessageBus,
   ) {}
 
   execute({ now, limit }: ExpireBansCommand): Promise<number> {
-    return inBanEngineTransaction(this.database, async (tx) => {
-      const expired = await tx.expireDueBans(now, limit);
+    return inTransaction(this.database, async (tx) => {
+      const expired = await this.bans.expireDue(tx, now, limit);
       if (expired.length === 0) return 0;
       const events = expired.map((ban) => ({ ...ban, type: 'ban_expired' as const, actor: 'policy', reason: null, at: ban.until }) satisfies BanEventRow);
-      await tx.saveBanEvents(events);
+      await this.bans.saveEvents(tx, events);
       await this.bus.publishMany([
         { topic: Topic.banDecisions, records: expired.map((ban) => ({ key: ban.subject, value: JSON.stringify(banRowDecisionRecord(ban, ban.until)) })) },
         {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
-import { Database, pruneEngineTables } from '#warden/persistence';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
+import { LoginAttemptsRepository, SubjectStatesRepository } from '#warden/persistence';
 import { PeriodicTask } from '../periodic-task.js';
 
 /**
@@ -14,7 +14,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger(RetentionScheduler.name);
 
   constructor(
-    @Inject(Database) private readonly database: Database,
+    @Inject(LoginAttemptsRepository) private readonly attempts: LoginAttemptsRepository,
+    @Inject(SubjectStatesRepository) private readonly states: SubjectStatesRepository,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
@@ -24,7 +25,10 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
 
   async prune(now = new Date()): Promise<void> {
     try {
-      const pruned = await pruneEngineTables(this.database, new Date(now.getTime() - this.config.attemptRetentionMs), now);
+      const pruned = {
+        attempts: await this.attempts.prune(new Date(now.getTime() - this.config.attemptRetentionMs)),
+        states: await this.states.prune(now),
+      };
       if (pruned.attempts + pruned.states > 0) this.logger.log({ msg: 'pruned', ...pruned });
     } catch (error) {
       this.logger.error({ msg: 'pruning failed; retrying next minute', err: String(error) });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import type { BacktestReport } from '#warden/ban-policy';
+import type { BacktestReport } from '#warden/client';
 import { instantOrAgo } from '../cli-arguments.js';
 import { contextOf, type CliContext } from '../cli-context.js';
 import { WardenError } from '../warden-error.js';

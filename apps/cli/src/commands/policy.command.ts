@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_POLICY, loadPolicy, policyFormatOf, type PolicyResult } from '#warden/ban-policy';
+import { DEFAULT_POLICY, loadPolicy, policyFormatOf, type PolicyResult } from '#warden/client';
 import { contextOf, type CliContext } from '../cli-context.js';
 import { policyDifferences, type PolicyDifference } from '../policy/policy-differences.js';
 import { WardenError } from '../warden-error.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseApiKeys } from '#warden/config';
+import { parseApiKeys } from '#warden/contracts';
 import { WardenError } from '../warden-error.js';
 
 /** Where a running Warden is and the key to use with it. */

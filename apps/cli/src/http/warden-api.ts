@@ -7,7 +7,7 @@ import type {
   IncidentType,
   ManualBanRequest,
 } from '#warden/contracts';
-import type { BacktestReport } from '#warden/ban-policy';
+import type { BacktestReport } from '#warden/client';
 import { WardenHttp, type Call } from './warden-http.js';
 
 export interface BanListFilter {

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, DEFAULT_POLICY_DOCUMENT, loadPolicy } from '#warden/ban-policy';
+import { DEFAULT_POLICY, DEFAULT_POLICY_DOCUMENT, loadPolicy } from '#warden/client';
 import { policyDifferences } from './policy-differences.js';
 
 function documentOf(yaml: string) {

@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY, type PolicyDocument, type RuleDocument } from '#warden/ban-policy';
+import { DEFAULT_POLICY, type PolicyDocument, type RuleDocument } from '#warden/client';
 
 /**
  * One way a resolved policy differs from the default: a field with another value (a rule turned

@@ -1,4 +1,4 @@
-import { loadConfig } from '#warden/config';
+import { loadConfig } from '#warden/runtime';
 import type { BanDecisionRecord } from '#warden/contracts';
 import { DecisionView } from '../decision-view/decision-view.js';
 import { BanLookupService } from './ban-lookup.service.js';

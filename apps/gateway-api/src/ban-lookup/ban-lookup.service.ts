@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { checkSubjects, type BanItem, type BanStatus } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { rateLimitHeaders, type ClientAddress } from '#warden/http-kit';
 import { DecisionView } from '../decision-view/decision-view.js';
 import type { BanQuery } from './ban-query.js';

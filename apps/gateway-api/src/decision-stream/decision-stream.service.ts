@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { scopeOfSubject } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { DECISION_STREAM_EPOCH_HEADER } from '#warden/contracts';
 import { DecisionView, type DecisionPosition, type ViewedDecision } from '../decision-view/decision-view.js';
 import { formatCursor } from './decision-cursor.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { Gauge, Registry } from 'prom-client';
 import type { SubjectScope } from '#warden/ban-policy';
 import { banDecisionRecordSchema, Topic } from '#warden/contracts';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { ReadinessRegistry } from '#warden/runtime';
 import { jsonRecordDecoder, MessageBus, type Following } from '#warden/kafka';
 import { DecisionView } from './decision-view.js';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Topic, verdictRecordSchema, type VerdictRecord } from '#warden/contracts';
-import { ReadinessRegistry } from '#warden/http-kit';
+import { ReadinessRegistry } from '#warden/runtime';
 import { jsonRecordDecoder, MessageBus, type Following } from '#warden/kafka';
 
 /** A verdict as `?wait=verdict` answers it (DESIGN §5): the record without its schema version. */

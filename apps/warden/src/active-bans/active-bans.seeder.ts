@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Topic } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
-import { Database } from '#warden/persistence';
+import { BansRepository } from '#warden/persistence';
 import { banRowDecisionRecord } from '../../../ban-engine/src/decisions/wire-records.js';
 
 /**
@@ -18,13 +18,13 @@ export class ActiveBansSeeder implements OnModuleInit {
   private readonly logger = new Logger(ActiveBansSeeder.name);
 
   constructor(
-    @Inject(Database) private readonly database: Database,
+    @Inject(BansRepository) private readonly bans: BansRepository,
     @Inject(MessageBus) private readonly bus: MessageBus,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const bans = await this.database.prisma.ban.findMany({ where: { status: 'active', until: { gt: new Date() } }, orderBy: { since: 'asc' } });
-    const records = bans.map((ban) => banRowDecisionRecord({ ...ban, status: 'active' }, ban.since));
+    const bans = await this.bans.activeAt(new Date());
+    const records = bans.map((ban) => banRowDecisionRecord(ban, ban.since));
     await this.bus.publish(Topic.banDecisions, records.map((record) => ({ key: record.subject, value: JSON.stringify(record) })));
     this.logger.log({ msg: 'republished the active bans for the gateway view', bans: records.length });
   }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
-import pg from 'pg';
+import { sqlRows } from '../../../../test/harness/sql-probe.js';
 import { OUTSIDE_CLUSTERS_DIR } from './cluster-folder.js';
 import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { embeddedPostgresFiles, EmbeddedPostgresServer } from './embedded-postgres.server.js';
@@ -16,15 +16,6 @@ function recordingLogger(): LoggerService & { messages: string[] } {
   return { messages, log: keep, warn: keep, error: keep, debug: keep };
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 
 describe('EmbeddedPostgresServer', () => {
@@ -43,12 +34,12 @@ describe('EmbeddedPostgresServer', () => {
     try {
       expect(first.port).not.toBe(5432);
       expect(new URL(first.url).hostname).toBe('127.0.0.1');
-      const [settings] = await query<{ listen: string; sockets: string; who: string }>(
+      const [settings] = await sqlRows<{ listen: string; sockets: string; who: string }>(
         first.url,
         `SELECT current_setting('listen_addresses') AS listen, current_setting('unix_socket_directories') AS sockets, current_user AS who`,
       );
       expect(settings).toEqual({ listen: '127.0.0.1', sockets: '', who: 'postgres' });
-      await query(first.url, `CREATE TABLE kept (note text); INSERT INTO kept VALUES ('before the restart')`);
+      await sqlRows(first.url, `CREATE TABLE kept (note text); INSERT INTO kept VALUES ('before the restart')`);
     } finally {
       await first.stop();
     }
@@ -60,7 +51,7 @@ describe('EmbeddedPostgresServer', () => {
 
     const second = await EmbeddedPostgresServer.start(folder, recordingLogger());
     try {
-      expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'before the restart' }]);
+      expect(await sqlRows(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'before the restart' }]);
     } finally {
       await second.stop();
     }
@@ -78,13 +69,13 @@ describe('EmbeddedPostgresServer', () => {
       folders.push(cluster);
       try {
         expect(cluster.startsWith(OUTSIDE_CLUSTERS_DIR)).toBe(true);
-        await query(first.url, `CREATE TABLE kept (note text); INSERT INTO kept VALUES ('outside')`);
+        await sqlRows(first.url, `CREATE TABLE kept (note text); INSERT INTO kept VALUES ('outside')`);
       } finally {
         await first.stop();
       }
       const second = await EmbeddedPostgresServer.start(data, recordingLogger());
       try {
-        expect(await query(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'outside' }]);
+        expect(await sqlRows(second.url, 'SELECT note FROM kept')).toEqual([{ note: 'outside' }]);
       } finally {
         await second.stop();
       }
@@ -129,7 +120,7 @@ describe('EmbeddedPostgresServer', () => {
       next = await EmbeddedPostgresServer.start(folder, logger);
       expect(isRunning(leftPid)).toBe(false);
       expect(logger.messages.join()).toContain('an earlier Warden left its PostgreSQL server running');
-      expect(await query(next.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      expect(await sqlRows(next.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await Promise.all([left.stop(), next?.stop()]);
     }

@@ -4,7 +4,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readd
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoggerService } from '@nestjs/common';
-import pg from 'pg';
+import { ensureDatabase } from '#warden/persistence';
 import { readOrCreateSecretFile } from '../secret-file.js';
 import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 import { freeLoopbackPort } from './free-loopback-port.js';
@@ -211,19 +211,13 @@ export class EmbeddedPostgresServer {
     while (Date.now() < deadline) {
       if (this.spawnError) throw this.spawnError;
       if (this.hasExited()) throw new Error(`it exited (${this.child.exitCode ?? this.child.signalCode})`);
-      const client = new pg.Client({ host: '127.0.0.1', port: this.port, user: USER, password, database: 'postgres', connectionTimeoutMillis: 2_000 });
-      client.on('error', () => {});
       try {
-        await client.connect();
-        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-        if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+        await ensureDatabase({ host: '127.0.0.1', port: this.port, user: USER, password }, DATABASE);
         return;
       } catch (error) {
         // A wrong password stays wrong: say so now rather than after the whole timeout.
         if ((error as { code?: string }).code === '28P01') throw new Error('it refused the password in postgres-password (password authentication failed)');
         lastError = error;
-      } finally {
-        await client.end().catch(() => {});
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -1,6 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { BanRow } from '../ban-engine.transaction.js';
 import { Database } from '../database.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { Transaction } from '../transaction.js';
+
+export interface BanRow {
+  readonly subject: string;
+  readonly scope: string;
+  readonly rule: string;
+  readonly level: number;
+  readonly since: Date;
+  readonly until: Date;
+  readonly visible: boolean;
+  readonly status: 'active' | 'lifted' | 'expired';
+  readonly policyVersion: string;
+  readonly attemptIds: readonly string[];
+}
+
+export interface BanEventRow extends Omit<BanRow, 'status' | 'scope' | 'visible'> {
+  readonly type: string;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly at: Date;
+}
+
+/** A ban with its history, oldest change first. */
+export interface BanWithHistory {
+  readonly ban: BanRow;
+  readonly history: readonly BanEventRow[];
+}
+
+const BAN_COLUMNS = Prisma.sql`subject, scope, rule, level, since, until, visible, status,
+  policy_version AS "policyVersion", attempt_ids::text[] AS "attemptIds"`;
 
 /** Where a ban stands, as the list filters it: `expired` includes bans past their end the engine has not expired yet. */
 export type BanListState = 'active' | 'lifted' | 'expired';
@@ -33,8 +63,8 @@ const STATE_CONDITIONS: Record<BanListState, string> = {
 };
 
 /**
- * The `bans` table family (`bans`, `ban_events`) as the security team reads it. The ban engine is
- * the single writer (BanEngineTransaction); this reads only.
+ * The `bans` table family: `bans` (each subject's latest ban) and `ban_events` (every change). The
+ * ban engine is the single writer; the security team's reads and the embedded mode's start read.
  */
 @Injectable()
 export class BansRepository {
@@ -69,5 +99,77 @@ export class BansRepository {
       params,
     );
     return rows;
+  }
+
+  /** The bans still in force at `now`, oldest first. */
+  async activeAt(now: Date): Promise<BanRow[]> {
+    return this.database.prisma.$queryRaw<BanRow[]>`
+      SELECT ${BAN_COLUMNS} FROM bans WHERE status = 'active' AND until > ${now} ORDER BY since`;
+  }
+
+  /** A subject's ban and its history, or undefined when it was never banned. */
+  async withHistory(subject: string): Promise<BanWithHistory | undefined> {
+    const { prisma } = this.database;
+    const [ban, history] = await Promise.all([
+      prisma.ban.findUnique({ where: { subject } }),
+      prisma.banEvent.findMany({ where: { subject }, orderBy: { id: 'asc' } }),
+    ]);
+    if (!ban) return undefined;
+    return { ban: { ...ban, status: ban.status as BanRow['status'] }, history };
+  }
+
+  async save(tx: Transaction, rows: readonly BanRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // A subject may change twice in one batch: the last change is the one that stands.
+    const latest = [...new Map(rows.map((row) => [row.subject, row])).values()];
+    await tx.$executeRaw`
+      INSERT INTO bans (subject, scope, rule, level, since, until, visible, status, policy_version, attempt_ids, updated_at)
+      SELECT subject, scope, rule, level, since, until, visible, status, policy_version, ARRAY(SELECT jsonb_array_elements_text(ids)::uuid), now()
+      FROM unnest(
+        ${latest.map((row) => row.subject)}::text[], ${latest.map((row) => row.scope)}::text[],
+        ${latest.map((row) => row.rule)}::text[], ${latest.map((row) => row.level)}::int[],
+        ${latest.map((row) => row.since)}::timestamptz[], ${latest.map((row) => row.until)}::timestamptz[],
+        ${latest.map((row) => row.visible)}::boolean[], ${latest.map((row) => row.status)}::text[],
+        ${latest.map((row) => row.policyVersion)}::text[], ${latest.map((row) => JSON.stringify(row.attemptIds))}::jsonb[]
+      ) AS t(subject, scope, rule, level, since, until, visible, status, policy_version, ids)
+      ON CONFLICT (subject) DO UPDATE SET scope = EXCLUDED.scope, rule = EXCLUDED.rule, level = EXCLUDED.level,
+        since = EXCLUDED.since, until = EXCLUDED.until, visible = EXCLUDED.visible, status = EXCLUDED.status,
+        policy_version = EXCLUDED.policy_version, attempt_ids = EXCLUDED.attempt_ids, updated_at = now()`;
+  }
+
+  async saveEvents(tx: Transaction, rows: readonly BanEventRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO ban_events (subject, type, rule, level, since, until, policy_version, attempt_ids, actor, reason, at)
+      SELECT subject, type, rule, level, since, until, policy_version, ARRAY(SELECT jsonb_array_elements_text(ids)::uuid), actor, reason, at
+      FROM unnest(
+        ${rows.map((row) => row.subject)}::text[], ${rows.map((row) => row.type)}::text[],
+        ${rows.map((row) => row.rule)}::text[], ${rows.map((row) => row.level)}::int[],
+        ${rows.map((row) => row.since)}::timestamptz[], ${rows.map((row) => row.until)}::timestamptz[],
+        ${rows.map((row) => row.policyVersion)}::text[], ${rows.map((row) => JSON.stringify(row.attemptIds))}::jsonb[],
+        ${rows.map((row) => row.actor)}::text[], ${rows.map((row) => row.reason)}::text[], ${rows.map((row) => row.at)}::timestamptz[]
+      ) AS t(subject, type, rule, level, since, until, policy_version, ids, actor, reason, at)`;
+  }
+
+  /** Ends the active bans of these subjects (a manual unban); returns the bans it ended. */
+  async lift(tx: Transaction, subjects: readonly string[], at: Date): Promise<BanRow[]> {
+    if (subjects.length === 0) return [];
+    return tx.$queryRaw<BanRow[]>`
+      UPDATE bans SET status = 'lifted', until = ${at}, updated_at = now()
+      WHERE subject = ANY(${subjects}::text[]) AND status = 'active'
+      RETURNING ${BAN_COLUMNS}`;
+  }
+
+  /**
+   * Marks up to `limit` bans whose time is over as expired and returns them. Rows another
+   * transaction holds (an engine escalating that very ban) are skipped and seen next time.
+   */
+  async expireDue(tx: Transaction, now: Date, limit: number): Promise<BanRow[]> {
+    return tx.$queryRaw<BanRow[]>`
+      UPDATE bans SET status = 'expired', updated_at = now()
+      WHERE subject IN (
+        SELECT subject FROM bans WHERE status = 'active' AND until <= ${now}
+        ORDER BY until LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING ${BAN_COLUMNS}`;
   }
 }

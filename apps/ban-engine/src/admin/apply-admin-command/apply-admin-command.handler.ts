@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { imposeManualBan, liftBan, MANUAL_RULE, scopeOfSubject, uuidFromParts, type SubjectState } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
-import { Topic, type AdminCommandRecord } from '#warden/contracts';
+import { imposeManualBan, liftBan, MANUAL_RULE, scopeOfSubject, type SubjectState } from '#warden/ban-policy';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
+import { Topic, uuidFromParts, type AdminCommandRecord } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
-import { Database, inBanEngineTransaction, type BanEventRow, type BanRow } from '#warden/persistence';
+import { BansRepository, Database, inTransaction, SubjectStatesRepository, type BanEventRow, type BanRow } from '#warden/persistence';
 import { subjectStateRow } from '../../decisions/subject-state-row.js';
 import { banEventIncidentRecord, banRowDecisionRecord } from '../../decisions/wire-records.js';
 import { ApplyAdminCommandCommand } from './apply-admin-command.command.js';
@@ -19,6 +19,8 @@ import { ApplyAdminCommandCommand } from './apply-admin-command.command.js';
 export class ApplyAdminCommandHandler implements ICommandHandler<ApplyAdminCommandCommand> {
   constructor(
     @Inject(Database) private readonly database: Database,
+    @Inject(SubjectStatesRepository) private readonly states: SubjectStatesRepository,
+    @Inject(BansRepository) private readonly bans: BansRepository,
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
@@ -26,8 +28,8 @@ export class ApplyAdminCommandHandler implements ICommandHandler<ApplyAdminComma
   execute({ command }: ApplyAdminCommandCommand): Promise<void> {
     const { policy } = this.config;
     const at = new Date(command.issuedAt);
-    return inBanEngineTransaction(this.database, async (tx) => {
-      const states = (await tx.lockAndLoad([command.subject])) as Map<string, SubjectState>;
+    return inTransaction(this.database, async (tx) => {
+      const states = (await this.states.lockAndLoad(tx, [command.subject])) as Map<string, SubjectState>;
       const current = states.get(command.subject);
       let ban: BanRow;
       if (command.type === 'ban') {
@@ -44,13 +46,13 @@ export class ApplyAdminCommandHandler implements ICommandHandler<ApplyAdminComma
           policyVersion: policy.version,
           attemptIds: [],
         };
-        await tx.saveStates([subjectStateRow(command.subject, next, policy)]);
-        await tx.saveBans([ban]);
+        await this.states.save(tx, [subjectStateRow(command.subject, next, policy)]);
+        await this.bans.save(tx, [ban]);
       } else {
         const next = liftBan(current);
-        const [lifted] = await tx.liftBans([command.subject], at);
+        const [lifted] = await this.bans.lift(tx, [command.subject], at);
         ban = lifted ?? this.noBan(command, at);
-        await tx.saveStates([subjectStateRow(command.subject, next, policy)]);
+        await this.states.save(tx, [subjectStateRow(command.subject, next, policy)]);
       }
       const event = {
         ...ban,
@@ -59,7 +61,7 @@ export class ApplyAdminCommandHandler implements ICommandHandler<ApplyAdminComma
         reason: command.reason,
         at,
       } satisfies BanEventRow;
-      await tx.saveBanEvents([event]);
+      await this.bans.saveEvents(tx, [event]);
       await this.bus.publishMany([
         { topic: Topic.banDecisions, records: [{ key: command.subject, value: JSON.stringify(banRowDecisionRecord(ban, at)) }] },
         {

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
 import { decide, eventTime, subjectKeysOf, type SubjectState } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { Topic, type VerdictRecord } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
-import { Database, inBanEngineTransaction } from '#warden/persistence';
+import { BansRepository, Database, inTransaction, LoginAttemptsRepository, SubjectStatesRepository } from '#warden/persistence';
 import { BanBatch } from '../../bans/ban-batch.js';
 import { ThresholdCrossedEvent } from '../../bans/ban.events.js';
 import { pairBansWithIncidents } from '../../bans/decided-bans.js';
@@ -28,6 +28,9 @@ import { RecordAttemptsCommand, type RecordAttemptsResult } from './record-attem
 export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsCommand> {
   constructor(
     @Inject(Database) private readonly database: Database,
+    @Inject(LoginAttemptsRepository) private readonly attemptsTable: LoginAttemptsRepository,
+    @Inject(SubjectStatesRepository) private readonly states: SubjectStatesRepository,
+    @Inject(BansRepository) private readonly bans: BansRepository,
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
@@ -38,13 +41,13 @@ export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsComm
     // A gateway's retry may carry the same id twice in one batch: the first copy counts.
     const seen = new Set<string>();
     const unique = attempts.filter((attempt) => !seen.has(attempt.id) && seen.add(attempt.id));
-    return inBanEngineTransaction(this.database, async (tx) => {
-      const stored = await tx.storeAttempts(unique);
+    return inTransaction(this.database, async (tx) => {
+      const stored = await this.attemptsTable.store(tx, unique);
       const fresh = unique.filter((attempt) => stored.has(attempt.id)).map(policyAttempt);
       const repeats = unique.filter((attempt) => !stored.has(attempt.id)).map((attempt) => attempt.id);
-      const earlierVerdicts = (await tx.storedVerdicts(repeats)) as Map<string, VerdictRecord>;
+      const earlierVerdicts = (await this.attemptsTable.storedVerdicts(tx, repeats)) as Map<string, VerdictRecord>;
 
-      const states = (await tx.lockAndLoad(subjectKeysOf(fresh, policy))) as Map<string, SubjectState>;
+      const states = (await this.states.lockAndLoad(tx, subjectKeysOf(fresh, policy))) as Map<string, SubjectState>;
       const outcome = decide(states, fresh, policy);
       const { bans, otherIncidents } = pairBansWithIncidents(outcome.decisions, outcome.incidents);
 
@@ -72,10 +75,10 @@ export class RecordAttemptsHandler implements ICommandHandler<RecordAttemptsComm
           },
         ]),
         (async () => {
-          await tx.saveStates([...outcome.state].map(([subject, state]) => subjectStateRow(subject, state, policy)));
-          await tx.saveBans(batch.bans);
-          await tx.saveBanEvents(batch.banEvents);
-          await tx.saveVerdicts(verdicts.filter((verdict) => verdict.banned).map((verdict) => ({ attemptId: verdict.attemptId, verdict })));
+          await this.states.save(tx, [...outcome.state].map(([subject, state]) => subjectStateRow(subject, state, policy)));
+          await this.bans.save(tx, batch.bans);
+          await this.bans.saveEvents(tx, batch.banEvents);
+          await this.attemptsTable.saveVerdicts(tx, verdicts.filter((verdict) => verdict.banned).map((verdict) => ({ attemptId: verdict.attemptId, verdict })));
         })(),
       ]);
       // A copy within the batch is repeated as much as one stored by an earlier batch.

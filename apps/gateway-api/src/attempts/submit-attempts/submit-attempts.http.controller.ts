@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/config';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { ProblemError, problem, RequireScope } from '#warden/http-kit';
 import type { Verdict } from '../../verdicts/verdict-waiter.js';
 import { parseAttemptBatch } from './attempt-batch.js';

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { waitFor } from '../../../test/harness/wait-for.js';
-import { inBanEngineTransaction, pruneEngineTables } from './ban-engine.transaction.js';
 import { Database } from './database.js';
+import { LoginAttemptsRepository } from './login-attempts/login-attempts.repository.js';
 import { migrate } from './migrator.js';
+import { SubjectStatesRepository } from './subject-states/subject-states.repository.js';
+import { inTransaction } from './transaction.js';
 
 const HOUR = 3_600_000;
 
@@ -12,14 +14,18 @@ function attemptAt(receivedAt: Date) {
   return { schemaVersion: 1 as const, id: randomUUID(), occurredAt: at, receivedAt: at, outcome: 'failure' as const, ip: '192.0.2.1' };
 }
 
-describe('ban engine transaction (real Postgres)', () => {
+describe('the engine’s tables in one transaction (real Postgres)', () => {
   let url: string;
   let database: Database;
+  let attempts: LoginAttemptsRepository;
+  let states: SubjectStatesRepository;
 
   beforeAll(async () => {
     url = await createDatabase('warden_engine_tx');
     database = new Database(url, 4);
     await migrate(database.pool);
+    attempts = new LoginAttemptsRepository(database);
+    states = new SubjectStatesRepository(database);
   });
 
   afterAll(async () => {
@@ -29,8 +35,8 @@ describe('ban engine transaction (real Postgres)', () => {
 
   it('stores an attempt once however often it comes', async () => {
     const attempt = attemptAt(new Date());
-    const first = await inBanEngineTransaction(database, (tx) => tx.storeAttempts([attempt]));
-    const second = await inBanEngineTransaction(database, (tx) => tx.storeAttempts([attempt]));
+    const first = await inTransaction(database, (tx) => attempts.store(tx, [attempt]));
+    const second = await inTransaction(database, (tx) => attempts.store(tx, [attempt]));
     expect([...first]).toEqual([attempt.id]);
     expect([...second]).toEqual([]);
   });
@@ -38,10 +44,10 @@ describe('ban engine transaction (real Postgres)', () => {
   it('makes two transactions on one subject take turns, so neither loses the other’s update', async () => {
     const subject = 'account:shared';
     const increment = (beforeWrite: () => Promise<void>) =>
-      inBanEngineTransaction(database, async (tx) => {
-        const state = (await tx.lockAndLoad([subject])).get(subject) as { n: number } | undefined;
+      inTransaction(database, async (tx) => {
+        const state = (await states.lockAndLoad(tx, [subject])).get(subject) as { n: number } | undefined;
         await beforeWrite();
-        await tx.saveStates([{ subject, state: { n: (state?.n ?? 0) + 1 }, prunableAfter: new Date(Date.now() + HOUR) }]);
+        await states.save(tx, [{ subject, state: { n: (state?.n ?? 0) + 1 }, prunableAfter: new Date(Date.now() + HOUR) }]);
       });
     // The first holds the subject until the second is seen waiting for its lock. Without the lock
     // the second would read 0 as well, and the result would be 1.
@@ -74,15 +80,15 @@ describe('ban engine transaction (real Postgres)', () => {
   it('locks the subjects of a large batch without running out of lock table', async () => {
     // One lock per subject exhausted max_locks_per_transaction ("out of shared memory").
     const subjects = Array.from({ length: 20_000 }, (_, index) => `ip:10.${index >> 8}.${index & 255}.1`);
-    const states = await inBanEngineTransaction(database, (tx) => tx.lockAndLoad(subjects));
-    expect(states.size).toBe(0);
+    const loaded = await inTransaction(database, (tx) => states.lockAndLoad(tx, subjects));
+    expect(loaded.size).toBe(0);
   });
 
   it('rolls everything back when the work fails', async () => {
     const attempt = attemptAt(new Date());
     await expect(
-      inBanEngineTransaction(database, async (tx) => {
-        await tx.storeAttempts([attempt]);
+      inTransaction(database, async (tx) => {
+        await attempts.store(tx, [attempt]);
         throw new Error('publish failed');
       }),
     ).rejects.toThrow('publish failed');
@@ -94,18 +100,18 @@ describe('ban engine transaction (real Postgres)', () => {
     const now = new Date();
     const old = attemptAt(new Date(now.getTime() - 8 * 24 * HOUR));
     const recent = attemptAt(new Date(now.getTime() - HOUR));
-    await inBanEngineTransaction(database, async (tx) => {
-      await tx.storeAttempts([old, recent]);
-      await tx.saveStates([
+    await inTransaction(database, async (tx) => {
+      await attempts.store(tx, [old, recent]);
+      await states.save(tx, [
         { subject: 'ip:192.0.2.50', state: {}, prunableAfter: new Date(now.getTime() - 1) },
         { subject: 'ip:192.0.2.51', state: { keep: true }, prunableAfter: new Date(now.getTime() + HOUR) },
       ]);
     });
-    const pruned = await pruneEngineTables(database, new Date(now.getTime() - 7 * 24 * HOUR), now, 1);
-    expect(pruned.attempts).toBeGreaterThanOrEqual(1);
-    const attempts = await database.pool.query('SELECT id FROM login_attempts WHERE id = ANY($1::uuid[])', [[old.id, recent.id]]);
-    expect(attempts.rows.map((row) => row.id)).toEqual([recent.id]);
-    const states = await database.pool.query("SELECT subject FROM subject_states WHERE subject LIKE 'ip:192.0.2.5%'");
-    expect(states.rows.map((row) => row.subject)).toEqual(['ip:192.0.2.51']);
+    expect(await attempts.prune(new Date(now.getTime() - 7 * 24 * HOUR), 1)).toBeGreaterThanOrEqual(1);
+    expect(await states.prune(now, 1)).toBeGreaterThanOrEqual(1);
+    const kept = await database.pool.query('SELECT id FROM login_attempts WHERE id = ANY($1::uuid[])', [[old.id, recent.id]]);
+    expect(kept.rows.map((row) => row.id)).toEqual([recent.id]);
+    const keptStates = await database.pool.query("SELECT subject FROM subject_states WHERE subject LIKE 'ip:192.0.2.5%'");
+    expect(keptStates.rows.map((row) => row.subject)).toEqual(['ip:192.0.2.51']);
   });
 });

@@ -1,4 +1,4 @@
-import { fnv1a32, hash128Hex, shortKey, uuidFromParts } from './hash.js';
+import { fnv1a32, hash128Hex, shortKey, uuidFromParts } from './deterministic-ids.js';
 
 describe('hash', () => {
   it('hash128Hex is 32 hex digits, lane one equal to fnv1a32 with seed 0', () => {

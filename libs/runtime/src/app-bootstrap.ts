@@ -1,20 +1,40 @@
 import { Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, loadConfig, requireDistributedSettings, type WardenConfig } from '#warden/config';
-import { FastRoutes } from './fast-routes.js';
-import { createHttpApp, listen } from './http-app.js';
-import { HttpKitModule } from './http-kit.module.js';
-import { jsonLogger } from './json-logger.js';
-import { createMetricsRegistry } from './metrics.js';
+import type { Registry } from 'prom-client';
+import { ConfigError, loadConfig, requireDistributedSettings, type WardenConfig } from './config/warden-config.js';
+import { jsonLogger, type JsonLogger } from './json-logger.js';
+import { createMetricsRegistry } from './metrics-registry.js';
+import { createNestApplication, listen } from './nest-application.js';
 import { RequestObserver } from './request-observer.js';
+import { RuntimeModule } from './runtime.module.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | ForwardReference;
+
+/** What an app's HTTP setup is given: the process's logger, metrics registry and request observer. */
+export interface AppContext {
+  readonly name: string;
+  readonly config: WardenConfig;
+  readonly logger: JsonLogger;
+  readonly registry: Registry;
+  readonly observer: RequestObserver;
+}
+
+/**
+ * How an app serves HTTP beyond health and metrics: the modules it adds (guards, filters) and how
+ * its Nest application is made. `libs/http-kit` provides Warden's API one; an app without an API
+ * (the ban engine) has none, and serves `/health/*` and `/metrics` only.
+ */
+export interface HttpServing {
+  readonly modules: readonly ModuleImport[];
+  create(root: DynamicModule): Promise<NestFastifyApplication>;
+}
 
 /** What a deployable is made of: its name (in metrics and logs), its modules, what it needs. */
 export interface AppDefinition {
   readonly name: string;
   readonly imports: readonly ModuleImport[];
   readonly needs: { kafka?: boolean; database?: boolean; apiKeys?: boolean };
+  readonly http?: (context: AppContext) => HttpServing;
 }
 
 @Module({})
@@ -25,12 +45,13 @@ export async function createApp(definition: AppDefinition, config: WardenConfig)
   const logger = jsonLogger(config.logLevel);
   const registry = createMetricsRegistry(definition.name);
   const observer = new RequestObserver(logger, registry, config.accessLogSampleRate);
-  const fastRoutes = new FastRoutes(observer);
+  const context: AppContext = { name: definition.name, config, logger, registry, observer };
+  const http = definition.http?.(context);
   const root: DynamicModule = {
     module: AppRootModule,
-    imports: [HttpKitModule.forRoot(definition.name, config, { fastRoutes, registry }), ...definition.imports],
+    imports: [RuntimeModule.forRoot(definition.name, config, registry), ...(http?.modules ?? []), ...definition.imports],
   };
-  return createHttpApp(root, config, { fastRoutes, observer, logger });
+  return http ? http.create(root) : createNestApplication(root, context);
 }
 
 /** `main.ts` of every app: validate the environment (stop naming the bad variable), build, listen. */
@@ -46,6 +67,6 @@ export async function runApp(definition: AppDefinition): Promise<NestFastifyAppl
   }
   const app = await createApp(definition, config);
   const url = await listen(app, config);
-  app.get(HttpKitModule).announce(`${definition.name} listening on ${url}`);
+  app.get(RuntimeModule).announce(`${definition.name} listening on ${url}`);
   return app;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Cidr, Policy } from '#warden/ban-policy';
-import { parseApiKeys, type ApiKey } from './api-keys.js';
+import { parseApiKeys, type ApiKey } from '#warden/contracts';
 import { LOOPBACK_ADDRESSES, listenAddressesSchema } from './listen-addresses.js';
 import { loadPolicyFile } from './policy-file.js';
 import { trustedProxiesSchema } from './trusted-proxies.js';

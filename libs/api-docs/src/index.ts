@@ -1,2 +1,0 @@
-export * from './api-docs.module.js';
-export * from './openapi-document.js';
