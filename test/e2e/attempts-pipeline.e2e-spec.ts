@@ -144,7 +144,7 @@ describe('attempts pipeline (real Kafka and Postgres)', () => {
       expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
     }
     const engineChecks = (await (await fetch(`${engine.url}/health/ready`)).json()) as { checks: Record<string, string> };
-    expect(engineChecks.checks).toEqual({ bus: 'up', postgres: 'up', 'attempts-consumer': 'up', 'admin-commands-consumer': 'up' });
+    expect(engineChecks.checks).toEqual({ bus: 'up', postgres: 'up', 'network-stage': 'up', 'account-stage': 'up', 'admin-commands-consumer': 'up', 'attempts-archiver': 'up' });
     const metrics = await fetch(`${gateway.url}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(await metrics.text()).toMatch(/warden_attempts_accepted_total\{app="gateway-api"\} \d+/);

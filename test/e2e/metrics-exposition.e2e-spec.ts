@@ -35,6 +35,7 @@ const WARDEN_METRICS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['warden_engine_batch_failures_total', ['ban-engine']],
   ['warden_engine_decisions_total', ['ban-engine']],
   ['warden_engine_event_lag_seconds', ['ban-engine']],
+  ['warden_engine_checkpoint_age_seconds', ['ban-engine']],
   ['warden_audit_incidents_total', ['audit']],
 ];
 

@@ -44,8 +44,8 @@ export async function withBenchRig(run: (rig: BenchRig) => Promise<void>): Promi
 }
 
 /** Creates Warden's topics and produces `records` to `topic` in chunks, with a progress line; returns records/s. */
-export async function produceAll(rig: BenchRig, topic: string, records: readonly OutgoingRecord[], noun: string): Promise<number> {
-  const bus = new KafkaMessageBus({ brokers: rig.brokers.split(','), clientId: 'bench', topicPrefix: rig.prefix, partitions: BENCH_PARTITIONS });
+export async function produceAll(rig: BenchRig, topic: string, records: readonly OutgoingRecord[], noun: string, prefix = rig.prefix): Promise<number> {
+  const bus = new KafkaMessageBus({ brokers: rig.brokers.split(','), clientId: 'bench', topicPrefix: prefix, partitions: BENCH_PARTITIONS });
   try {
     await bus.ensureTopics(TOPIC_SPECS);
     const started = performance.now();
@@ -60,19 +60,24 @@ export async function produceAll(rig: BenchRig, topic: string, records: readonly
   }
 }
 
-/** The config of an app under benchmark: the rig's Kafka and database, quiet logs, any free port. */
-export function benchConfig(rig: BenchRig): WardenConfig {
-  return loadConfig({
+/** The environment of an app under benchmark: the rig's Kafka and database (a prefix of its own if given), quiet logs, any free port. */
+export function benchEnv(rig: BenchRig, prefix = rig.prefix): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     KAFKA_BROKERS: rig.brokers,
     DATABASE_URL: rig.databaseUrl,
-    WARDEN_TOPIC_PREFIX: rig.prefix,
+    WARDEN_TOPIC_PREFIX: prefix,
     WARDEN_TOPIC_PARTITIONS: String(BENCH_PARTITIONS),
     WARDEN_API_KEYS: `bench:${BENCH_API_KEY}:*`,
     WARDEN_LOG_LEVEL: 'error',
     PORT: '0',
     HOST: '127.0.0.1',
-  });
+  };
+}
+
+/** The config of an app under benchmark (see benchEnv). */
+export function benchConfig(rig: BenchRig, prefix = rig.prefix): WardenConfig {
+  return loadConfig(benchEnv(rig, prefix));
 }
 
 /**
@@ -80,11 +85,16 @@ export function benchConfig(rig: BenchRig): WardenConfig {
  * rows/s from the first row seen to the last.
  */
 export async function timeRowsUntil(rig: BenchRig, table: string, total: number, what: string): Promise<number> {
+  return timeCountUntil(rig, `SELECT count(*)::int AS n FROM ${table}`, total, what);
+}
+
+/** Like timeRowsUntil, for any count a query gives (`n`): e.g. the offsets the engine's stages checkpointed. */
+export async function timeCountUntil(rig: BenchRig, sql: string, total: number, what: string): Promise<number> {
   let first = 0;
   let count = 0;
   while (count < total) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    count = (await rig.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+    count = Number((await rig.pool.query<{ n: number }>(sql)).rows[0]!.n);
     if (count > 0 && first === 0) first = performance.now();
     progress(`${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')}`);
   }

@@ -1,22 +1,36 @@
 /**
- * `npm run bench:engine`: attempts/s through the ban engine beside a no-op kafkajs `eachBatch`
- * consumer of the same topic, in the same run on the same broker. Produces 200,000 attempts
- * (mostly normal logins, some brute force, credential stuffing and a distributed attack) to a
- * fresh topic, then lets each consumer read all of it and times first to last record.
+ * `npm run bench:engine`: how fast the ban engine drains a backlog, beside a no-op kafkajs
+ * `eachBatch` consumer of the same topic, in the same run on the same broker (DESIGN §8).
+ *
+ * 200,000 attempts (BENCH_ATTEMPTS) are produced to a fresh `auth.login-attempts` of 6 partitions,
+ * keyed by network as gateway-api keys them: 88% normal users (mostly successes), 4% brute force
+ * (few IPs, one account each), 3% credential stuffing (one IP, many accounts), 3% a botnet on one
+ * account from thousands of networks, 2% an IPv6 sweep (one address per /64, accounts guessed).
+ * Then, each reading the whole backlog and timed first to last record:
+ *   1. the no-op consumer;
+ *   2. one engine (in this process, CPU-profiled: the top self-time items are printed);
+ *   3. two engine processes in one group, on a second copy of the backlog: the ratio of two to one.
+ * Every attempt names an account, so it is decided once the account stage has checkpointed past it.
+ * Last, the memory the stages' state takes: per million subjects and per million remembered ids.
  * Kafka: KAFKA_BROKERS, else a broker started from Maven Central; Postgres: a database created on
  * DATABASE_URL's server (or 127.0.0.1:5432) and dropped afterwards.
  */
 import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { Topic, type LoginAttemptEvent } from '#warden/contracts';
-import { createApp } from '#warden/runtime';
+import { decide, DEFAULT_POLICY, networkKeyOf, stagePolicy, type PolicyAttempt } from '#warden/ban-policy';
+import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { KafkaMessageBus } from '#warden/kafka';
-import { BansRepository, LoginAttemptsRepository, SubjectStatesRepository } from '#warden/persistence';
-import { benchConfig, produceAll, say, timeRowsUntil, withBenchRig, type BenchRig } from '../../../test/harness/bench-rig.js';
+import { BansRepository, StageCheckpointsRepository } from '#warden/persistence';
+import { createApp } from '#warden/runtime';
+import { benchConfig, benchEnv, produceAll, say, timeCountUntil, withBenchRig, type BenchRig } from '../../../test/harness/bench-rig.js';
 import { banEngineApp } from '../src/ban-engine.app.js';
+import { RecentAttempts } from '../src/stages/recent-attempts.js';
 
 const TOTAL = Number(process.env.BENCH_ATTEMPTS ?? 200_000);
+const MIX = '88% normal users, 4% brute force, 3% credential stuffing, 3% a botnet on one account, 2% an IPv6 sweep';
 
 function attempts(now: number): LoginAttemptEvent[] {
   const list: LoginAttemptEvent[] = [];
@@ -27,27 +41,30 @@ function attempts(now: number): LoginAttemptEvent[] {
     let ip: string;
     let account: string;
     let outcome: 'success' | 'failure' = 'failure';
-    if (kind < 90) {
+    if (kind < 88) {
       // A normal user: mostly successes, the odd typo.
       ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
       account = `user-${n % 50_000}`;
-      outcome = kind < 85 ? 'success' : 'failure';
-    } else if (kind < 95) {
+      outcome = kind < 83 ? 'success' : 'failure';
+    } else if (kind < 92) {
       ip = `172.16.${(n >> 8) & 63}.${(n >> 2) & 255}`; // brute force: few IPs, one account each
       account = `target-${(n >> 8) & 63}`;
-    } else if (kind < 98) {
+    } else if (kind < 95) {
       ip = `192.168.${(n >> 10) & 15}.7`; // credential stuffing: an IP, many accounts
       account = `leaked-${n}`;
-    } else {
-      ip = `100.64.${n & 255}.${(n >> 8) & 255}`; // distributed attack on one account
+    } else if (kind < 98) {
+      ip = `100.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`; // a botnet on one account, from many networks
       account = 'ceo';
+    } else {
+      ip = `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}::1`; // an IPv6 sweep: one address per /64
+      account = `admin-${n % 100}`;
     }
     list.push({ schemaVersion: 1, id: randomUUID(), occurredAt, receivedAt: received, outcome, ip, account, credentialFingerprint: `fp-${n % 997}` });
   }
   return list;
 }
 
-/** Milliseconds spent in each step of the engine's batches, to say where the time goes. */
+/** Milliseconds spent in each step of the engine's batches, to say where the I/O time goes. */
 const stepMs = new Map<string, number>();
 
 function timeSteps(label: string, prototype: object, names: readonly string[]): void {
@@ -92,33 +109,118 @@ async function timeNoopConsumer(kafka: Kafka, topic: string): Promise<number> {
   return (TOTAL / (last - first)) * 1000;
 }
 
-async function timeEngine(rig: BenchRig): Promise<number> {
-  timeSteps('attempts', LoginAttemptsRepository.prototype, ['store', 'storedVerdicts', 'saveVerdicts']);
-  timeSteps('states', SubjectStatesRepository.prototype, ['lockAndLoad', 'save']);
+const DECIDED_SQL = "SELECT coalesce(sum(next_offset), 0) AS n FROM engine_checkpoints WHERE stage = 'account'";
+
+/** The top self-time functions of a CPU profile (node:inspector's Profiler). */
+function topSelfTime(profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples?: number[] }, count: number): string[] {
+  const hits = new Map<number, number>();
+  for (const id of profile.samples ?? []) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const total = profile.samples?.length ?? 1;
+  const byName = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url === '' ? functionName || '(native)' : `${functionName || '(anonymous)'} ${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    byName.set(where, (byName.get(where) ?? 0) + (hits.get(node.id) ?? 0));
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, count).map(([where, n]) => `${((n / total) * 100).toFixed(1).padStart(5)}%  ${where}`);
+}
+
+async function timeOneEngine(rig: BenchRig): Promise<number> {
+  timeSteps('checkpoints', StageCheckpointsRepository.prototype, ['load', 'save']);
   timeSteps('bans', BansRepository.prototype, ['save', 'saveEvents']);
   timeSteps('bus', KafkaMessageBus.prototype, ['publishMany']);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
   const app = await createApp(banEngineApp, benchConfig(rig));
   await app.listen(0, '127.0.0.1');
   const started = performance.now();
-  const rate = await timeRowsUntil(rig, 'login_attempts', TOTAL, 'engine: attempts decided');
+  const rate = await timeCountUntil(rig, DECIDED_SQL, TOTAL, 'one engine: attempts decided');
   const wallMs = performance.now() - started;
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
   const bans = (await rig.pool.query("SELECT count(*)::int AS n FROM bans WHERE status = 'active'")).rows[0].n;
-  say(`  engine: ${bans} active bans`);
+  say(`  one engine: ${bans} active bans`);
   const steps = [...stepMs].sort((a, b) => b[1] - a[1]);
-  const measured = steps.reduce((sum, [, ms]) => sum + ms, 0);
-  say(`  where the engine's I/O time went (${(measured / 1000).toFixed(1)} s in ${(wallMs / 1000).toFixed(1)} s; publishing overlaps the writes, and the policy runs between these steps):`);
-  for (const [name, ms] of steps) say(`    ${name.padEnd(22)} ${(ms / 1000).toFixed(2)} s  ${((ms / measured) * 100).toFixed(0)}%`);
+  say(`  where its I/O time went, in ${(wallMs / 1000).toFixed(1)} s (publishing and checkpoints of different partitions overlap):`);
+  for (const [name, ms] of steps) say(`    ${name.padEnd(22)} ${(ms / 1000).toFixed(2)} s`);
+  say('  its CPU profile, top self time:');
+  for (const line of topSelfTime(profile as never, 12)) say(`    ${line}`);
   await app.close();
   return rate;
 }
 
+/** Two `ban-engine` processes in one group, on the backlog under `prefix`. */
+async function timeTwoEngines(rig: BenchRig, prefix: string): Promise<number> {
+  const engines: ChildProcess[] = [0, 1].map(() =>
+    spawn(process.execPath, ['dist/apps/ban-engine/src/main.js'], { env: benchEnv(rig, prefix), stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
+  try {
+    return await timeCountUntil(rig, DECIDED_SQL, TOTAL, 'two engines: attempts decided');
+  } finally {
+    for (const engine of engines) engine.kill('SIGTERM');
+    await Promise.all(engines.map((engine) => new Promise((resolve) => (engine.exitCode !== null ? resolve(null) : engine.once('exit', resolve)))));
+  }
+}
+
+/** Heap bytes per million of what `build` keeps, measured with --expose-gc. */
+function heapPerMillion(count: number, build: () => unknown): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return Number.NaN;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = build();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  void kept;
+  return ((after - before) / count) * 1_000_000;
+}
+
+function stateMemory(): { subjects: number; ids: number } {
+  const count = 1_000_000;
+  const policy = stagePolicy(DEFAULT_POLICY, 'network');
+  const subjects = heapPerMillion(count, () => {
+    // One failure from each of a million addresses: a million ip: subjects with a counter each (and their ranges).
+    const at = Date.now();
+    const list: PolicyAttempt[] = Array.from({ length: count }, (_, n) => ({
+      id: randomUUID(),
+      occurredAt: at,
+      receivedAt: at,
+      outcome: 'failure',
+      ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+    }));
+    return decide(new Map(), list, policy).state;
+  });
+  const ids = heapPerMillion(count, () => {
+    const recent = new RecentAttempts(count);
+    const decided = new Map<string, VerdictRecord | null>();
+    for (let n = 0; n < count; n++) decided.set(randomUUID(), null);
+    recent.add(0n, decided);
+    return recent;
+  });
+  return { subjects, ids };
+}
+
 await withBenchRig(async (rig) => {
   const list = attempts(Date.now());
-  const produced = await produceAll(rig, Topic.loginAttempts, list.map((attempt) => ({ key: attempt.ip, value: JSON.stringify(attempt) })), 'attempts');
+  const records = list.map((attempt) => ({ key: networkKeyOf(attempt.ip, DEFAULT_POLICY), value: JSON.stringify(attempt) }));
+  say(`  the mix: ${MIX}`);
+  const produced = await produceAll(rig, Topic.loginAttempts, records, 'attempts');
   say(`  produce: ${produced.toFixed(0)} attempts/s`);
   const kafka = new Kafka({ brokers: rig.brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   const noop = await timeNoopConsumer(kafka, rig.prefix + Topic.loginAttempts);
   say(`  no-op kafkajs eachBatch consumer: ${noop.toFixed(0)} attempts/s`);
-  const engine = await timeEngine(rig);
-  say(`ban engine: ${engine.toFixed(0)} attempts/s; no-op consumer: ${noop.toFixed(0)} attempts/s; ratio ${((engine / noop) * 100).toFixed(1)}%`);
+  const one = await timeOneEngine(rig);
+  say(`ban engine: ${one.toFixed(0)} attempts/s; no-op consumer: ${noop.toFixed(0)} attempts/s; ratio ${(one / noop).toFixed(3)}`);
+  if (process.env.BENCH_TWO_ENGINES !== '0') {
+    const second = `bench-${randomBytes(3).toString('hex')}.`;
+    // The second run starts from nothing: the first one's checkpoints and bans go.
+    await rig.pool.query('TRUNCATE engine_checkpoints, engine_subject_states, engine_recent_attempts, bans, ban_events');
+    await produceAll(rig, Topic.loginAttempts, records, 'attempts (second copy)', second);
+    const two = await timeTwoEngines(rig, second);
+    say(`two engine processes: ${two.toFixed(0)} attempts/s; two to one: ${(two / one).toFixed(2)}`);
+  }
+  const memory = stateMemory();
+  say(`state memory: ${(memory.subjects / 2 ** 20).toFixed(0)} MiB per million subjects, ${(memory.ids / 2 ** 20).toFixed(0)} MiB per million remembered ids`);
 });

@@ -57,7 +57,7 @@ describe('ban engine consumers that heal', () => {
         const answer = await readiness();
         return answer.status === 503 ? answer.body : undefined;
       }, 60_000, 100);
-      expect(down.checks).toMatchObject({ 'attempts-consumer': 'down' });
+      expect(down.checks).toMatchObject({ 'network-stage': 'down' });
       const metrics = await (await fetch(`${engine.url}/metrics`)).text();
       expect(metrics).toMatch(/^warden_consumer_running\{[^}]*group="warden-ban-engine"[^}]*\} [01]$/m);
 

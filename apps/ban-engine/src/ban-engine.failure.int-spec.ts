@@ -6,9 +6,10 @@ import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js'
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
 import { waitFor } from '../../../test/harness/wait-for.js';
-import { BAN_ENGINE_GROUP } from './attempts/login-attempts.consumer.js';
 import { banEngineApp } from './ban-engine.app.js';
-import { AnnounceBanHandler } from './bans/ban-step.handlers.js';
+import { ImposeBanHandler } from './bans/ban-step.handlers.js';
+import { ACCOUNT_STAGE_GROUP } from './stages/account-stage.js';
+import { NETWORK_STAGE_GROUP } from './stages/network-stage.js';
 
 /**
  * A batch whose work fails is not committed: it comes again, and is decided once it can be. An
@@ -34,11 +35,13 @@ describe('ban engine when its work fails', () => {
     await dropDatabase(databaseUrl);
   });
 
-  const committedOffset = async () => {
+  /** The network stage's committed offset on auth.login-attempts, or the account stage's on auth.attempts-by-account. */
+  const committedOffset = async (stage: 'network' | 'account' = 'network') => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const [topic] = await admin.fetchOffsets({ groupId: prefix + BAN_ENGINE_GROUP, topics: [prefix + Topic.loginAttempts] });
+      const [group, topicName] = stage === 'network' ? [NETWORK_STAGE_GROUP, Topic.loginAttempts] : [ACCOUNT_STAGE_GROUP, Topic.attemptsByAccount];
+      const [topic] = await admin.fetchOffsets({ groupId: prefix + group, topics: [prefix + topicName] });
       return Number(topic!.partitions[0]!.offset);
     } finally {
       await admin.disconnect();
@@ -47,7 +50,7 @@ describe('ban engine when its work fails', () => {
 
   const failures = async () => {
     const text = await (await fetch(`${engine.url}/metrics`)).text();
-    return Number(/^warden_engine_batch_failures_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+    return [...text.matchAll(/^warden_engine_batch_failures_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
   };
 
   const send = async (attempts: ReadonlyArray<{ id: string; ip: string; account?: string }>) => {
@@ -57,7 +60,8 @@ describe('ban engine when its work fails', () => {
     await producer.send({
       topic: prefix + Topic.loginAttempts,
       messages: attempts.map((attempt) => ({
-        key: attempt.ip,
+        // The attempt's network: the network stage's partition key (DESIGN §6).
+        key: attempt.ip.replace(/\.\d+$/, '.0/24'),
         value: JSON.stringify({ schemaVersion: 1, occurredAt: at, receivedAt: at, outcome: 'failure', ...attempt }),
       })),
     });
@@ -68,8 +72,8 @@ describe('ban engine when its work fails', () => {
     const deadLetters = await new TopicReader<DeadLetter>(prefix + Topic.dlq).start();
     const verdicts = await new TopicReader<VerdictRecord>(prefix + Topic.verdicts).start();
     try {
-      // Break the engine's writes: the table it stores state in is gone.
-      await db.query('ALTER TABLE subject_states RENAME TO subject_states_away');
+      // Break the engine's writes: the table it checkpoints to is gone.
+      await db.query('ALTER TABLE engine_checkpoints RENAME TO engine_checkpoints_away');
       const id = randomUUID();
       await send([{ id, ip: '192.0.2.9' }]);
 
@@ -77,10 +81,8 @@ describe('ban engine when its work fails', () => {
       await waitFor('five failed tries', async () => ((await failures()) >= 5 ? true : undefined), 60_000, 200);
       expect(await committedOffset()).toBeLessThan(1);
       expect(verdicts.values).toEqual([]);
-      const stored = await db.query('SELECT 1 FROM login_attempts WHERE id = $1', [id]);
-      expect(stored.rows).toEqual([]); // rolled back with the rest of the batch
 
-      await db.query('ALTER TABLE subject_states_away RENAME TO subject_states');
+      await db.query('ALTER TABLE engine_checkpoints_away RENAME TO engine_checkpoints');
       await waitFor('the verdict', () => (verdicts.values.some((verdict) => verdict.attemptId === id) ? true : undefined), 60_000);
       await waitFor('the committed offset', async () => ((await committedOffset()) === 1 ? true : undefined), 30_000);
       expect(verdicts.values.filter((verdict) => verdict.attemptId === id)).toHaveLength(1);
@@ -93,19 +95,19 @@ describe('ban engine when its work fails', () => {
 
   it('leaves the offset uncommitted and retries when a step of the bans saga fails, fewer times than it may', async () => {
     const decisions = await new TopicReader<BanDecisionRecord>(prefix + Topic.banDecisions).start();
-    const handler = engine.app.get(AnnounceBanHandler);
+    const handler = engine.app.get(ImposeBanHandler);
     const announce = handler.execute.bind(handler);
-    const before = { offset: await committedOffset(), failures: await failures() };
+    const before = { offset: await committedOffset('account'), failures: await failures() };
     // Two failures, then the third try works: fewer than WARDEN_POISON_TRIES, so nothing is dead-lettered.
     let calls = 0;
     handler.execute = async (command) => {
-      if (++calls <= 2) throw new Error('announcing failed (injected by the test)');
+      if (++calls <= 2) throw new Error('recording the ban failed (injected by the test)');
       return announce(command);
     };
     try {
       // Five failures of one account from one IP: the fifth bans account-ip (DESIGN §7).
       await send(Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.10', account: 'mallory' })));
-      await waitFor('the committed offset', async () => ((await committedOffset()) === before.offset + 5 ? true : undefined), 60_000);
+      await waitFor('the committed offset', async () => ((await committedOffset('account')) === before.offset + 5 ? true : undefined), 60_000);
       const ban = await db.query("SELECT level FROM bans WHERE subject = 'account-ip:mallory|192.0.2.10'");
       expect(ban.rows).toEqual([{ level: 1 }]);
       const published = decisions.values.filter((decision) => decision.subject === 'account-ip:mallory|192.0.2.10');
@@ -119,22 +121,23 @@ describe('ban engine when its work fails', () => {
 
   it('dead-letters the one record whose work keeps failing, and decides the rest of its batch', async () => {
     const deadLetters = await new TopicReader<DeadLetter>(prefix + Topic.dlq).start();
-    const handler = engine.app.get(AnnounceBanHandler);
+    const handler = engine.app.get(ImposeBanHandler);
     const announce = handler.execute.bind(handler);
-    const before = await committedOffset();
+    const before = await committedOffset('account');
     handler.execute = async (command) => {
-      if (command.decision.subject.includes('poison')) throw new Error('announcing this ban always fails (injected by the test)');
+      if (command.decision.subject.includes('poison')) throw new Error('recording this ban always fails (injected by the test)');
       return announce(command);
     };
     try {
       const poison = Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.11', account: 'poison' }));
       const healthy = Array.from({ length: 5 }, () => ({ id: randomUUID(), ip: '192.0.2.12', account: 'trudy' }));
       await send([...poison, ...healthy]);
-      await waitFor('the committed offset', async () => ((await committedOffset()) === before + 10 ? true : undefined), 60_000);
+      await waitFor('the committed offset', async () => ((await committedOffset('account')) === before + 10 ? true : undefined), 60_000);
       // The fifth failure is the one whose ban cannot be announced: it alone goes to the DLQ.
       await waitFor('the dead letter', () => (deadLetters.values.length > 0 ? true : undefined), 10_000);
-      expect(deadLetters.values.map((letter) => JSON.parse(letter.payload).id)).toEqual([poison[4]!.id]);
-      expect(deadLetters.values[0]!.error).toMatch(/^processing failed 3 times: announcing this ban always fails/);
+      // It is the account stage's record (the attempt, with the network stage's outcome).
+      expect(deadLetters.values.map((letter) => JSON.parse(letter.payload).attempt.id)).toEqual([poison[4]!.id]);
+      expect(deadLetters.values[0]!.error).toMatch(/^processing failed 3 times: recording this ban always fails/);
       const bans = await db.query("SELECT subject FROM bans WHERE subject IN ('account-ip:poison|192.0.2.11', 'account-ip:trudy|192.0.2.12')");
       expect(bans.rows).toEqual([{ subject: 'account-ip:trudy|192.0.2.12' }]);
     } finally {

@@ -150,7 +150,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     expect(Date.parse(expired.at)).toBe(Date.parse(ban.issuedAt) + 1_000);
     await waitFor('the expired decision', () => decisions.values.find((each) => each.subject === subject && each.state === 'expired'));
     await eventually(async () => expect(await activeBans(subject)).toEqual([]));
-    const { rows } = await db.query('SELECT state FROM subject_states WHERE subject = $1', [subject]);
+    const { rows } = await db.query('SELECT state FROM engine_subject_states WHERE subject = $1', [subject]);
     expect(rows[0].state.ban).toMatchObject({ level: 1, rule: 'manual' });
   });
 

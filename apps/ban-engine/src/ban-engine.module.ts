@@ -1,29 +1,34 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AdminCommandsConsumer } from './admin/admin-commands.consumer.js';
-import { ApplyAdminCommandHandler } from './admin/apply-admin-command/apply-admin-command.handler.js';
-import { LoginAttemptsConsumer } from './attempts/login-attempts.consumer.js';
-import { RecordAttemptsHandler } from './attempts/record-attempts/record-attempts.handler.js';
-import { AnnounceBanHandler, EscalateBanHandler, ImposeBanHandler } from './bans/ban-step.handlers.js';
+import { AttemptsArchiver } from './archiver/attempts-archiver.js';
+import { EscalateBanHandler, ImposeBanHandler } from './bans/ban-step.handlers.js';
 import { BansSaga } from './bans/bans.saga.js';
-import { SagaErrorGuard } from './bans/saga-errors.js';
 import { BanExpiryScheduler } from './expiry/ban-expiry.scheduler.js';
 import { ExpireBansHandler } from './expiry/expire-bans.handler.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
+import { AccountStage } from './stages/account-stage.js';
+import { EngineMetrics } from './stages/engine-metrics.js';
+import { NetworkStage } from './stages/network-stage.js';
+import { StageParts } from './stages/stage-parts.js';
 
-/** The single writer of bans. Needs MessagingModule, PersistenceModule and the RuntimeModule. */
+/**
+ * The ban engine (DESIGN §2): the network and account stages, the admin-command router, the
+ * attempt archiver, expiry and retention. The single writer of bans. Needs MessagingModule,
+ * PersistenceModule and the RuntimeModule.
+ */
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [
-    LoginAttemptsConsumer,
-    RecordAttemptsHandler,
+    EngineMetrics,
+    StageParts,
+    NetworkStage,
+    AccountStage,
     BansSaga,
-    SagaErrorGuard,
     ImposeBanHandler,
     EscalateBanHandler,
-    AnnounceBanHandler,
     AdminCommandsConsumer,
-    ApplyAdminCommandHandler,
+    AttemptsArchiver,
     BanExpiryScheduler,
     ExpireBansHandler,
     RetentionScheduler,

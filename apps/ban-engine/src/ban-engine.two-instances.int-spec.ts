@@ -5,7 +5,7 @@ import { Topic, type IncidentRecord, type LoginAttemptEvent } from '#warden/cont
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
 import { waitFor } from '../../../test/harness/wait-for.js';
-import { BAN_ENGINE_GROUP } from './attempts/login-attempts.consumer.js';
+import { NETWORK_STAGE_GROUP } from './stages/network-stage.js';
 import { banEngineApp } from './ban-engine.app.js';
 
 /**
@@ -36,7 +36,7 @@ describe('two ban engines sharing the consumer group', () => {
   it('gives each account attacked across partitions exactly the ban one engine gives', async () => {
     const admin = kafka.admin();
     await admin.connect();
-    const group = `${prefix}${BAN_ENGINE_GROUP}`;
+    const group = `${prefix}${NETWORK_STAGE_GROUP}`;
     const members = await waitFor('both engines in the group', async () => {
       const { groups } = await admin.describeGroups([group]);
       const current = groups[0]?.members ?? [];

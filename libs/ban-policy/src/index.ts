@@ -56,3 +56,16 @@ export { PolicyBacktest } from './backtest/policy-backtest.js';
 export { runBacktest, type BacktestProgress, type BacktestResult, type RunBacktestOptions } from './backtest/run-backtest.js';
 export { parseAttemptLine, type AttemptLineResult } from './backtest/recorded-attempt-line.js';
 export type { BacktestReport, BacktestTiming, GatewayAnswer, PolicySummary, BanSet, BanGroup, FalsePositive } from './backtest/backtest-report.types.js';
+export {
+  mergeVerdicts,
+  networkKeyOf,
+  networkOutcomeOf,
+  ownerKeyOfSubject,
+  rulesIgnoringSecretsOutsideAccount,
+  stageOfSubject,
+  stagePolicy,
+  STAGE_SCOPES,
+  type NetworkOutcome,
+  type StageName,
+} from './stages.js';
+export { isActive } from './escalation.js';

@@ -12,3 +12,4 @@ export * from './security-team-api.js';
 export * from './boundary/index.js';
 export * from './api-keys.js';
 export * from './deterministic-ids.js';
+export * from './stage-records.js';

@@ -1,6 +1,7 @@
 /** Kafka topics of DESIGN §6. Names take an optional prefix (`WARDEN_TOPIC_PREFIX`). */
 export const Topic = {
   loginAttempts: 'auth.login-attempts',
+  attemptsByAccount: 'auth.attempts-by-account',
   banDecisions: 'auth.ban-decisions',
   incidents: 'auth.incidents',
   verdicts: 'auth.verdicts',
@@ -20,6 +21,8 @@ const HOUR_MS = 3_600_000;
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topic.loginAttempts, config: { 'retention.ms': String(7 * 24 * HOUR_MS) } },
+  // The account stage's input, written by the network stage (a repartition topic, in Kafka Streams' words).
+  { name: Topic.attemptsByAccount, config: { 'retention.ms': String(7 * 24 * HOUR_MS) } },
   // The gateway's view is rebuilt from this topic: only the latest state per subject matters.
   { name: Topic.banDecisions, config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' } },
   { name: Topic.incidents, config: { 'retention.ms': String(30 * 24 * HOUR_MS) } },

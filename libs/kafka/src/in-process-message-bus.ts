@@ -121,6 +121,11 @@ const IDLE_WAIT_MS = 1_000;
  * process dies, which the embedded mode accepts (DESIGN §4: a first look, demos, development).
  */
 export class InProcessMessageBus extends MessageBus {
+  /** Its logs live in memory: after a restart every topic starts again at offset 0. */
+  override get offsetsSurviveRestarts(): boolean {
+    return false;
+  }
+
   private readonly topics = new Map<string, TopicLog>();
 
   /** `now` is the clock of the topics' retention; `poisonTries` as `WARDEN_POISON_TRIES`. */

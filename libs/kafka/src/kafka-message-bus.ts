@@ -23,6 +23,8 @@ export interface KafkaBusOptions {
   readonly partitions: number;
   /** Tries before a failing record is dead-lettered (`WARDEN_POISON_TRIES`, default 3). */
   readonly poisonTries?: number;
+  /** A consumer group member silent this long loses its partitions (`WARDEN_KAFKA_SESSION_TIMEOUT_MS`, kafkajs' default 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** The most one produce request carries (see publishMany). */
@@ -222,6 +224,9 @@ export class KafkaMessageBus extends MessageBus {
       groupId: `${this.options.topicPrefix}${subscription.groupId}`,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      ...(this.options.sessionTimeoutMs === undefined
+        ? {}
+        : { sessionTimeout: this.options.sessionTimeoutMs, heartbeatInterval: Math.max(1_000, Math.floor(this.options.sessionTimeoutMs / 10)) }),
     });
   }
 

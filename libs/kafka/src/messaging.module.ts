@@ -25,6 +25,7 @@ import { MessageBus } from './message-bus.js';
               topicPrefix: config.topicPrefix,
               partitions: config.topicPartitions,
               poisonTries: config.poisonTries,
+              sessionTimeoutMs: config.kafkaSessionTimeoutMs,
             })
           : new InProcessMessageBus(Date.now, config.poisonTries);
         bus.instrument(new BusMetrics(registry));

@@ -2,7 +2,7 @@ export * from './database.js';
 export * from './migrator.js';
 export * from './persistence.module.js';
 export * from './transaction.js';
-export * from './subject-states/subject-states.repository.js';
+export * from './engine-checkpoints/stage-checkpoints.repository.js';
 export * from './audit-log/audit-log.repository.js';
 export * from './bans/bans.repository.js';
 export * from './audit-log/incident-stats.repository.js';

@@ -4,7 +4,7 @@ import { loginAttemptEventSchema, MAX_SUBJECT_LENGTH, type LoginAttemptEvent } f
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { Database } from './database.js';
 import { LoginAttemptsRepository } from './login-attempts/login-attempts.repository.js';
-import { SubjectStatesRepository } from './subject-states/subject-states.repository.js';
+import { StageCheckpointsRepository } from './engine-checkpoints/stage-checkpoints.repository.js';
 import { inTransaction } from './transaction.js';
 import { migrate } from './migrator.js';
 
@@ -69,6 +69,7 @@ describe('the input boundary (real Postgres)', () => {
 
   it('lets through only what the policy decides and the store keeps', async () => {
     let passed = 0;
+    let checkpointed = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(hostileAttempt, { minLength: 1, maxLength: 20 }), async (candidates) => {
         const attempts: LoginAttemptEvent[] = candidates.flatMap((candidate) => {
@@ -86,11 +87,16 @@ describe('the input boundary (real Postgres)', () => {
         const subjects = policyAttempts.flatMap((attempt) => subjectsOf(attempt, DEFAULT_POLICY).subjects.map((subject) => subject.key));
         decide(new Map(), policyAttempts, DEFAULT_POLICY);
         for (const subject of subjects) expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT_LENGTH);
-        await inTransaction(database, async (tx) => {
-          const stored = await new LoginAttemptsRepository(database).store(tx, attempts);
-          expect(stored.size).toBe(new Set(attempts.map((attempt) => attempt.id)).size);
-          await new SubjectStatesRepository(database).save(tx, [...new Set(subjects)].map((subject) => ({ subject, state: {}, prunableAfter: new Date() })));
-        });
+        const stored = await new LoginAttemptsRepository(database).archive(attempts);
+        expect(stored).toBe(new Set(attempts.map((attempt) => attempt.id)).size);
+        await inTransaction(database, (tx) =>
+          new StageCheckpointsRepository(database).save(tx, { stage: 'network', partition: ++checkpointed }, {
+            expectedOffset: null,
+            nextOffset: 1n,
+            changed: [...new Set(subjects)].map((subject) => ({ subject, state: {} })),
+            removed: [],
+          }),
+        );
       }),
       { numRuns: 300, seed: 13 },
     );

@@ -6,7 +6,7 @@ import { IncidentStatsRepository } from './audit-log/incident-stats.repository.j
 import { AuditLogRepository } from './audit-log/audit-log.repository.js';
 import { BansRepository } from './bans/bans.repository.js';
 import { LoginAttemptsRepository } from './login-attempts/login-attempts.repository.js';
-import { SubjectStatesRepository } from './subject-states/subject-states.repository.js';
+import { StageCheckpointsRepository } from './engine-checkpoints/stage-checkpoints.repository.js';
 
 /** Postgres for the apps that store things: the pool, migrations applied at start, repositories. */
 @Global()
@@ -24,9 +24,9 @@ import { SubjectStatesRepository } from './subject-states/subject-states.reposit
     BansRepository,
     IncidentStatsRepository,
     LoginAttemptsRepository,
-    SubjectStatesRepository,
+    StageCheckpointsRepository,
   ],
-  exports: [Database, AuditLogRepository, BansRepository, IncidentStatsRepository, LoginAttemptsRepository, SubjectStatesRepository],
+  exports: [Database, AuditLogRepository, BansRepository, IncidentStatsRepository, LoginAttemptsRepository, StageCheckpointsRepository],
 })
 export class PersistenceModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PersistenceModule.name);

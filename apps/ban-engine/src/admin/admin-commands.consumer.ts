@@ -1,16 +1,20 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { adminCommandSchema, Topic } from '#warden/contracts';
-import { ReadinessRegistry } from '#warden/runtime';
-import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type Subscribed } from '#warden/kafka';
-import { ApplyAdminCommandCommand } from './apply-admin-command/apply-admin-command.command.js';
+import { ownerKeyOfSubject, stageOfSubject } from '#warden/ban-policy';
+import { adminCommandSchema, STAGE_RECORD_SCHEMA_VERSION, Topic, type RoutedAdminCommand } from '#warden/contracts';
+import { isConsumerHealthy, jsonRecordDecoder, MessageBus, type OutgoingRecord, type Subscribed } from '#warden/kafka';
+import { ReadinessRegistry, WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 
 export const ADMIN_GROUP = 'warden-ban-engine-admin';
 
-/** Reads an `auth.admin-commands` value (its subject normalized); anything else throws, and the record goes to the DLQ. */
+/** Reads an `auth.admin-commands` value; anything else throws, and the record goes to the DLQ. */
 export const decodeAdminCommand = jsonRecordDecoder(adminCommandSchema, 'an admin command');
 
-/** Feeds `auth.admin-commands` to the engine, in order per subject, each command awaited. */
+/**
+ * Routes each manual ban and unban of `auth.admin-commands` into the log of the stage that owns
+ * its subject (DESIGN §2): `auth.login-attempts` under the subject's network for `ip:` and
+ * `range:`, `auth.attempts-by-account` under its account for the others. The owner applies it in
+ * its log's order, among the attempts; a command routed twice is applied once (by its id).
+ */
 @Injectable()
 export class AdminCommandsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumer?: Subscribed;
@@ -18,8 +22,8 @@ export class AdminCommandsConsumer implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     @Inject(MessageBus) private readonly bus: MessageBus,
-    @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+    @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,10 +33,14 @@ export class AdminCommandsConsumer implements OnApplicationBootstrap, BeforeAppl
       groupId: ADMIN_GROUP,
       decode: decodeAdminCommand,
       handle: async (records) => {
-        for (const record of records) {
-          await this.commands.execute(new ApplyAdminCommandCommand(record.value));
-          this.logger.log({ msg: 'admin command applied', type: record.value.type, subject: record.value.subject, actor: record.value.actor });
+        const byTopic = { [Topic.loginAttempts]: [] as OutgoingRecord[], [Topic.attemptsByAccount]: [] as OutgoingRecord[] };
+        for (const { value: command } of records) {
+          const routed: RoutedAdminCommand = { schemaVersion: STAGE_RECORD_SCHEMA_VERSION, routed: 'admin-command', command };
+          const topic = stageOfSubject(command.subject) === 'network' ? Topic.loginAttempts : Topic.attemptsByAccount;
+          byTopic[topic].push({ key: ownerKeyOfSubject(command.subject, this.config.policy), value: JSON.stringify(routed) });
+          this.logger.log({ msg: 'admin command routed to its owner', type: command.type, subject: command.subject, actor: command.actor, topic });
         }
+        await this.bus.publishMany(Object.entries(byTopic).map(([topic, list]) => ({ topic, records: list })).filter((batch) => batch.records.length > 0));
       },
     });
   }

@@ -1,15 +1,17 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, type ICommandHandler } from '@nestjs/cqrs';
-import { AnnounceBanCommand, EscalateBanCommand, ImposeBanCommand } from './ban.commands.js';
-import { BanImposedEvent } from './ban.events.js';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { banDecisionRecord, banEventRow, banRow, incidentRecord } from '../decisions/wire-records.js';
+import { EscalateBanCommand, ImposeBanCommand } from './ban.commands.js';
+import type { RecordedBan } from './recorded-ban.js';
 
-/** Imposing and escalating store the same things (the ban row and a history row); the decision says which. */
+/** A ban step: the decision as the tables and topics carry it. Nothing is written or sent here; the stage collects the results. */
 abstract class RecordBanHandler {
-  constructor(@Inject(EventBus) private readonly events: EventBus) {}
-
-  async execute({ decision, incident, batch }: ImposeBanCommand | EscalateBanCommand): Promise<void> {
-    batch.recordBan(decision);
-    this.events.publish(new BanImposedEvent(decision, incident, batch));
+  async execute({ decision, incident }: ImposeBanCommand | EscalateBanCommand): Promise<RecordedBan> {
+    return {
+      row: banRow(decision),
+      event: banEventRow(decision),
+      decisionRecord: { key: decision.subject, value: JSON.stringify(banDecisionRecord(decision)) },
+      incidentRecord: { key: incident.subject, value: JSON.stringify(incidentRecord(incident)) },
+    };
   }
 }
 
@@ -18,10 +20,3 @@ export class ImposeBanHandler extends RecordBanHandler implements ICommandHandle
 
 @CommandHandler(EscalateBanCommand)
 export class EscalateBanHandler extends RecordBanHandler implements ICommandHandler<EscalateBanCommand> {}
-
-@CommandHandler(AnnounceBanCommand)
-export class AnnounceBanHandler implements ICommandHandler<AnnounceBanCommand> {
-  async execute({ decision, incident, batch }: AnnounceBanCommand): Promise<void> {
-    batch.announce(decision, incident);
-  }
-}

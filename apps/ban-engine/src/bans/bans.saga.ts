@@ -1,32 +1,35 @@
-import { Injectable } from '@nestjs/common';
-import { ofType, Saga, type ICommand, type IEvent } from '@nestjs/cqrs';
-import type { Observable } from 'rxjs';
-import { AnnounceBanCommand, EscalateBanCommand, ImposeBanCommand } from './ban.commands.js';
-import { BanImposedEvent, ThresholdCrossedEvent } from './ban.events.js';
-import { failingTheBatch } from './saga-errors.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus, ofType, Saga, type ICommand, type IEvent } from '@nestjs/cqrs';
+import { from, lastValueFrom, map, toArray, type Observable } from 'rxjs';
+import { EscalateBanCommand, ImposeBanCommand } from './ban.commands.js';
+import { ThresholdCrossedEvent } from './ban.events.js';
+import type { DecidedBan } from './decided-bans.js';
+import type { RecordedBan } from './recorded-ban.js';
+
+/** ThresholdCrossed → ImposeBan, or EscalateBan when the subject was banned already: a pure mapping to immutable commands. */
+export function banCommandFor({ decision, incident }: ThresholdCrossedEvent): ImposeBanCommand | EscalateBanCommand {
+  return decision.type === 'ban_escalated' ? new EscalateBanCommand(decision, incident) : new ImposeBanCommand(decision, incident);
+}
 
 /**
- * The life of a ban, as a pure mapping from events to commands (DESIGN §2): a crossed threshold
- * imposes a ban, or escalates the one in force; an imposed ban is announced. Each step runs inside
- * the batch's transaction; an error in a step fails the batch (see saga-errors.ts).
+ * The ban saga. A stage runs it over the bans one batch decided ({@link run}): the events go
+ * through the saga's stream, its commands through the command bus, and the results come back to
+ * the stage, which publishes and checkpoints them. Nothing is shared between batches, nothing
+ * waits on a latch.
  */
 @Injectable()
 export class BansSaga {
-  @Saga()
-  thresholdCrossed = (events$: Observable<IEvent>): Observable<ICommand> =>
-    events$.pipe(
-      ofType(ThresholdCrossedEvent),
-      failingTheBatch(({ decision, incident, batch }) =>
-        decision.type === 'ban_escalated'
-          ? new EscalateBanCommand(decision, incident, batch)
-          : new ImposeBanCommand(decision, incident, batch),
-      ),
-    );
+  constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Saga()
-  banImposed = (events$: Observable<IEvent>): Observable<ICommand> =>
-    events$.pipe(
-      ofType(BanImposedEvent),
-      failingTheBatch(({ decision, incident, batch }) => new AnnounceBanCommand(decision, incident, batch)),
-    );
+  thresholdCrossed = (events$: Observable<IEvent>): Observable<ICommand> => events$.pipe(ofType(ThresholdCrossedEvent), map(banCommandFor));
+
+  /** The ban steps of one batch's decided bans, in the order decided. */
+  async run(bans: readonly DecidedBan[]): Promise<RecordedBan[]> {
+    if (bans.length === 0) return [];
+    const events = bans.map(({ decision, incident }) => new ThresholdCrossedEvent(decision, incident));
+    const commands$ = this.thresholdCrossed(from(events)) as Observable<ImposeBanCommand | EscalateBanCommand>;
+    const commands = await lastValueFrom(commands$.pipe(toArray()));
+    return Promise.all(commands.map((command) => this.commands.execute(command)));
+  }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
-import { LoginAttemptsRepository, SubjectStatesRepository } from '#warden/persistence';
+import { LoginAttemptsRepository } from '#warden/persistence';
 import { PeriodicTask } from '../periodic-task.js';
 
 /**
- * Keeps the engine's tables bounded: attempt ids older than `WARDEN_ATTEMPT_RETENTION_HOURS`
- * (7 days, Kafka's retention of `auth.login-attempts`) and subject states with nothing left to
- * remember are deleted once a minute. Ban rows and their history stay: `explain` shows them.
+ * Keeps the recorded attempts bounded: those older than `WARDEN_ATTEMPT_RETENTION_HOURS` (7 days,
+ * Kafka's retention of `auth.login-attempts`) are deleted once a minute. Ban rows and their
+ * history stay: `explain` shows them. (The stages prune their own subject states.)
  */
 @Injectable()
 export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -15,7 +15,6 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     @Inject(LoginAttemptsRepository) private readonly attempts: LoginAttemptsRepository,
-    @Inject(SubjectStatesRepository) private readonly states: SubjectStatesRepository,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
@@ -25,11 +24,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplica
 
   async prune(now = new Date()): Promise<void> {
     try {
-      const pruned = {
-        attempts: await this.attempts.prune(new Date(now.getTime() - this.config.attemptRetentionMs)),
-        states: await this.states.prune(now),
-      };
-      if (pruned.attempts + pruned.states > 0) this.logger.log({ msg: 'pruned', ...pruned });
+      const attempts = await this.attempts.prune(new Date(now.getTime() - this.config.attemptRetentionMs));
+      if (attempts > 0) this.logger.log({ msg: 'pruned', attempts });
     } catch (error) {
       this.logger.error({ msg: 'pruning failed; retrying next minute', err: String(error) });
     }

@@ -4,7 +4,6 @@ import { deleteInChunks } from '../chunked-delete.js';
 import { Database } from '../database.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { minutesBetween } from '../minute-buckets.js';
-import type { Transaction } from '../transaction.js';
 
 /** Recorded attempts of one minute of a window (0 = the first) with one outcome. */
 export interface AttemptMinuteCount {
@@ -42,7 +41,7 @@ interface RecordedRow {
 }
 
 /**
- * The `login_attempts` table: each attempt once, with the verdict a ban applied to. Counts are an
+ * The `login_attempts` table: each attempt once, as the archiver records them. Counts are an
  * index-only range scan of `login_attempts (occurred_at, outcome)`; the recorded attempts of a
  * span are read in recorded order — event time, then receipt, then id — batch by batch with a
  * keyset cursor, so a million rows are never in memory at once and each page is a range scan.
@@ -51,11 +50,14 @@ interface RecordedRow {
 export class LoginAttemptsRepository {
   constructor(@Inject(Database) private readonly database: Database) {}
 
-  /** Inserts the attempts; returns the ids that were new (the rest were seen before). */
-  async store(tx: Transaction, attempts: readonly LoginAttemptEvent[]): Promise<Set<string>> {
-    if (attempts.length === 0) return new Set();
+  /**
+   * Records the attempts (the archiver's batches), each id once however often it comes; returns
+   * how many were new. One statement per batch: the columns as arrays, unnested.
+   */
+  async archive(attempts: readonly LoginAttemptEvent[]): Promise<number> {
+    if (attempts.length === 0) return 0;
     const column = <K extends keyof LoginAttemptEvent>(key: K) => attempts.map((attempt) => attempt[key] ?? null);
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    return this.database.prisma.$executeRaw`
       INSERT INTO login_attempts
         (id, occurred_at, received_at, outcome, ip, account, credential_fingerprint, endpoint, tenant, user_agent)
       SELECT * FROM unnest(
@@ -65,26 +67,7 @@ export class LoginAttemptsRepository {
         ${column('userAgent')}::varchar[])
       -- Rows in one order: two batches inserting the same ids wait for each other, never deadlock.
       ORDER BY 1
-      ON CONFLICT (id) DO NOTHING
-      RETURNING id`;
-    return new Set(rows.map((row) => row.id));
-  }
-
-  /** The verdicts stored for attempts seen before (only those a ban applied to have one). */
-  async storedVerdicts(tx: Transaction, ids: readonly string[]): Promise<Map<string, unknown>> {
-    if (ids.length === 0) return new Map();
-    const rows = await tx.$queryRaw<Array<{ id: string; verdict: unknown }>>`
-      SELECT id::text, verdict FROM login_attempts WHERE id = ANY(${ids}::uuid[]) AND verdict IS NOT NULL`;
-    return new Map(rows.map((row) => [row.id, row.verdict]));
-  }
-
-  /** Keeps the verdicts a ban applied to, so that the same attempt sent again gets the same answer. */
-  async saveVerdicts(tx: Transaction, verdicts: ReadonlyArray<{ attemptId: string; verdict: unknown }>): Promise<void> {
-    if (verdicts.length === 0) return;
-    await tx.$executeRaw`
-      UPDATE login_attempts AS a SET verdict = v.verdict
-      FROM unnest(${verdicts.map((row) => row.attemptId)}::uuid[], ${verdicts.map((row) => JSON.stringify(row.verdict))}::jsonb[]) AS v(id, verdict)
-      WHERE a.id = v.id`;
+      ON CONFLICT (id) DO NOTHING`;
   }
 
   /** Deletes, in chunks, the attempts received before `before` (a replay can no longer bring them back); returns how many. */

@@ -64,6 +64,7 @@ const environmentSchema = z.object({
     .default([]),
   WARDEN_VERDICT_TIMEOUT_MS: positiveInt.max(60_000).default(2_000),
   WARDEN_POISON_TRIES: positiveInt.max(100).default(3),
+  WARDEN_KAFKA_SESSION_TIMEOUT_MS: positiveInt.min(6_000).max(300_000).default(30_000),
   WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
   WARDEN_ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
@@ -99,6 +100,8 @@ export interface WardenConfig {
   readonly verdictTimeoutMs: number;
   /** Tries of a failing batch, and then of its failing record, before the record is dead-lettered (DESIGN §8). */
   readonly poisonTries: number;
+  /** How long Kafka waits for a silent group member before it gives its partitions to another. */
+  readonly kafkaSessionTimeoutMs: number;
   /** Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (WARDEN_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly Cidr[];
 }
@@ -140,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     policy: policy.policy,
     verdictTimeoutMs: e.WARDEN_VERDICT_TIMEOUT_MS,
     poisonTries: e.WARDEN_POISON_TRIES,
+    kafkaSessionTimeoutMs: e.WARDEN_KAFKA_SESSION_TIMEOUT_MS,
     trustedProxies: e.WARDEN_TRUSTED_PROXIES,
   };
 }

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
-import { normalizeIp } from '#warden/ban-policy';
+import { networkKeyOf } from '#warden/ban-policy';
 import { LOGIN_ATTEMPT_SCHEMA_VERSION, Topic, type AttemptInput, type LoginAttemptEvent } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
+import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { VerdictWaiter, type Verdict } from '../../verdicts/verdict-waiter.js';
 
 /**
  * Turns reported attempts into `auth.login-attempts` records: an id where the gateway gave none,
- * `occurredAt` now where absent, `receivedAt` now; keyed by the normalized IP so that one IP's
- * attempts stay in order on one partition.
+ * `occurredAt` now where absent, `receivedAt` now; keyed by the attempt's network (the policy's
+ * range prefix: /24, /64), the partition of the engine's network stage that owns its `ip:` and
+ * `range:` subjects (DESIGN §2).
  */
 @Injectable()
 export class SubmitAttemptsService {
@@ -19,6 +21,7 @@ export class SubmitAttemptsService {
     @Inject(MessageBus) private readonly bus: MessageBus,
     @Inject(Registry) registry: Registry,
     @Inject(VerdictWaiter) private readonly verdicts: VerdictWaiter,
+    @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {
     this.accepted = new Counter({ name: 'warden_attempts_accepted_total', help: 'Attempts accepted by POST /v1/attempts', registers: [registry] });
   }
@@ -62,7 +65,7 @@ export class SubmitAttemptsService {
   private async publish(events: readonly LoginAttemptEvent[]): Promise<void> {
     await this.bus.publish(
       Topic.loginAttempts,
-      events.map((event) => ({ key: normalizeIp(event.ip) ?? event.ip, value: JSON.stringify(event) })),
+      events.map((event) => ({ key: networkKeyOf(event.ip, this.config.policy), value: JSON.stringify(event) })),
     );
     this.accepted.inc(events.length);
   }

@@ -1,0 +1,66 @@
+import { decide, eventTime, subjectKeysOf, type Policy, type SubjectState, type Verdict } from '#warden/ban-policy';
+import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
+import type { BansSaga } from '../bans/bans.saga.js';
+import { pairBansWithIncidents } from '../bans/decided-bans.js';
+import { policyAttempt } from '../decisions/policy-attempt.js';
+import { incidentRecord } from '../decisions/wire-records.js';
+import type { BatchOutcome } from './batch-outcome.js';
+import type { PartitionState } from './partition-state.js';
+
+export const BAN_TOPICS = { decisions: Topic.banDecisions, incidents: Topic.incidents } as const;
+
+/** An attempt of a run, decided now (`verdict`), or seen before (`repeatOf`: its id, whose first verdict answers it). */
+export type RunResult = { readonly attempt: LoginAttemptEvent } & ({ readonly verdict: Verdict } | { readonly repeatOf: string });
+
+/**
+ * Decides a run of attempts (consecutive in the partition's log) with the stage's policy against
+ * the partition's state as the batch has changed it so far: each id once (a resent one is a
+ * repeat), the bans through the saga, every outcome into `outcome`. Returns one result per attempt, in order.
+ */
+export async function decideRun(
+  attempts: readonly LoginAttemptEvent[],
+  { policy, saga, state, outcome }: { policy: Policy; saga: BansSaga; state: PartitionState; outcome: BatchOutcome },
+): Promise<RunResult[]> {
+  const inRun = new Set<string>();
+  const fresh: LoginAttemptEvent[] = [];
+  for (const attempt of attempts) {
+    if (state.recent.has(attempt.id) || outcome.decided.has(attempt.id) || inRun.has(attempt.id)) continue;
+    inRun.add(attempt.id);
+    fresh.push(attempt);
+  }
+  const policyAttempts = fresh.map(policyAttempt);
+  const states = new Map<string, SubjectState>();
+  for (const key of subjectKeysOf(policyAttempts, policy)) {
+    const subjectState = state.stateOf(key, outcome.changed);
+    if (subjectState !== undefined) states.set(key, subjectState);
+  }
+  const decided = decide(states, policyAttempts, policy);
+  for (const [subject, subjectState] of decided.state) outcome.changed.set(subject, subjectState);
+  const { bans, otherIncidents } = pairBansWithIncidents(decided.decisions, decided.incidents);
+  outcome.recordBans(BAN_TOPICS, await saga.run(bans));
+  for (const incident of otherIncidents) outcome.publish(Topic.incidents, { key: incident.subject, value: JSON.stringify(incidentRecord(incident)) });
+  for (const { rule, type, simulated } of decided.incidents) outcome.policyDecisions.push({ rule, type, simulated });
+  for (const attempt of policyAttempts) outcome.seen(eventTime(attempt.occurredAt, attempt.receivedAt));
+  outcome.decidedCount += fresh.length;
+  outcome.repeatedCount += attempts.length - fresh.length;
+
+  const verdicts = new Map(decided.verdicts.map((verdict) => [verdict.attemptId, verdict]));
+  const results: RunResult[] = [];
+  const answered = new Set<string>();
+  for (const attempt of attempts) {
+    const verdict = verdicts.get(attempt.id);
+    // The first copy of a fresh id gets its verdict; any other copy is a repeat of it.
+    if (verdict !== undefined && !answered.has(attempt.id)) {
+      answered.add(attempt.id);
+      results.push({ attempt, verdict });
+    } else {
+      results.push({ attempt, repeatOf: attempt.id });
+    }
+  }
+  return results;
+}
+
+/** The verdict a repeated attempt is answered: the one kept for its id (a ban applied), else unbanned. */
+export function keptVerdict(id: string, state: PartitionState, outcome: BatchOutcome): VerdictRecord | null | undefined {
+  return outcome.decided.has(id) ? outcome.decided.get(id) : state.recent.verdictOf(id);
+}

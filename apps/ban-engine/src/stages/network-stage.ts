@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { networkKeyOf, networkOutcomeOf, normalizeAccount, type NetworkOutcome } from '#warden/ban-policy';
+import {
+  networkStageRecordSchema,
+  STAGE_RECORD_SCHEMA_VERSION,
+  Topic,
+  type AccountStageRecord,
+  type LoginAttemptEvent,
+  type NetworkStageRecord,
+} from '#warden/contracts';
+import { jsonRecordDecoder, type ConsumedRecord } from '#warden/kafka';
+import { unbannedVerdictRecord, verdictRecord } from '../decisions/wire-records.js';
+import type { BatchOutcome } from './batch-outcome.js';
+import { decideRun, keptVerdict } from './decide-run.js';
+import type { PartitionState } from './partition-state.js';
+import { StageParts } from './stage-parts.js';
+import { StagePartitions } from './stage-partitions.js';
+
+export const NETWORK_STAGE_GROUP = 'warden-ban-engine';
+
+/** Reads an `auth.login-attempts` value (an attempt, or an admin command routed here); anything else throws, and the record goes to the DLQ. */
+export const decodeNetworkStageRecord = jsonRecordDecoder(networkStageRecordSchema, 'a login attempt');
+
+const NO_NETWORK_OUTCOME: NetworkOutcome = { bans: [], trigger: false, thresholdReached: false };
+
+/**
+ * The network stage: `auth.login-attempts`, keyed by the attempt's network, owns the `ip:` and
+ * `range:` subjects. An attempt that names an account goes on to the account stage with this
+ * stage's outcome; one that does not gets its verdict here. A record whose key is not its
+ * attempt's network is forwarded to the right partition instead of decided where it landed.
+ */
+@Injectable()
+export class NetworkStage extends StagePartitions<NetworkStageRecord> {
+  constructor(@Inject(StageParts) parts: StageParts) {
+    super('network', parts, { topic: Topic.loginAttempts, groupId: NETWORK_STAGE_GROUP, decode: decodeNetworkStageRecord });
+  }
+
+  protected async decideBatch(records: ReadonlyArray<ConsumedRecord<NetworkStageRecord>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
+    let run: LoginAttemptEvent[] = [];
+    for (const record of records) {
+      const value = record.value;
+      if ('routed' in value) {
+        await this.decideAttempts(run, state, outcome);
+        run = [];
+        this.applyAdminCommand(value, state, outcome);
+        continue;
+      }
+      const network = networkKeyOf(value.ip, this.policy);
+      if (record.key !== network) outcome.publish(Topic.loginAttempts, { key: network, value: JSON.stringify(value) });
+      else run.push(value);
+    }
+    await this.decideAttempts(run, state, outcome);
+  }
+
+  private async decideAttempts(attempts: readonly LoginAttemptEvent[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
+    if (attempts.length === 0) return;
+    const results = await decideRun(attempts, { policy: this.policy, saga: this.parts.saga, state, outcome });
+    for (const result of results) {
+      const { attempt } = result;
+      const account = normalizeAccount(attempt.account);
+      if (account !== null) {
+        // The account stage decides it last and answers its verdict (it also knows a repeat).
+        const network = 'verdict' in result ? networkOutcomeOf(result.verdict) : NO_NETWORK_OUTCOME;
+        if ('verdict' in result) outcome.decided.set(attempt.id, null);
+        const forwarded: AccountStageRecord = { schemaVersion: STAGE_RECORD_SCHEMA_VERSION, attempt, network: { ...network, bans: [...network.bans] } };
+        outcome.publish(Topic.attemptsByAccount, { key: account, value: JSON.stringify(forwarded) });
+        continue;
+      }
+      const verdict = 'verdict' in result ? verdictRecord(result.verdict) : (keptVerdict(result.repeatOf, state, outcome) ?? unbannedVerdictRecord(attempt.id));
+      if ('verdict' in result) outcome.decided.set(attempt.id, verdict.banned ? verdict : null);
+      outcome.publish(Topic.verdicts, { key: attempt.id, value: JSON.stringify(verdict) });
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { SubjectState } from '#warden/ban-policy';
+import { RecentAttempts } from './recent-attempts.js';
+
+/** What one stage partition holds in memory: its subjects' state, its recent ids, and where it is in its log. */
+export class PartitionState {
+  readonly subjects = new Map<string, SubjectState>();
+  recent = new RecentAttempts();
+  /** Chunks of recent ids that fell out of the window, forgotten by the next checkpoint. */
+  forgetAttemptsBefore: bigint | undefined;
+  /** The latest event time this partition decided (epoch ms): its stream time. */
+  streamTime = 0;
+  /** When (wall clock) its subjects were last swept for states that hold nothing any more. */
+  lastSweep = Date.now();
+
+  constructor(
+    /** The next offset to decide: every record before it is in the state. */
+    public nextOffset: bigint,
+    /** The offset of its last checkpoint in the table (null: none yet), which the next one must find there. */
+    public checkpointed: bigint | null,
+  ) {}
+
+  stateOf(subject: string, changed: ReadonlyMap<string, SubjectState>): SubjectState | undefined {
+    return changed.get(subject) ?? this.subjects.get(subject);
+  }
+}

@@ -1,0 +1,190 @@
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { isPrunable, stagePolicy, type Policy, type StageName, type SubjectState } from '#warden/ban-policy';
+import type { RoutedAdminCommand, VerdictRecord } from '#warden/contracts';
+import { isConsumerHealthy, type ConsumedRecord, type Subscribed } from '#warden/kafka';
+import { inTransaction, StaleCheckpointError } from '#warden/persistence';
+import { adminCommandEffect } from './admin-command-effect.js';
+import { BatchOutcome } from './batch-outcome.js';
+import { BAN_TOPICS } from './decide-run.js';
+import { PartitionState } from './partition-state.js';
+import { RecentAttempts, recentAttemptsChunk } from './recent-attempts.js';
+import type { StageParts } from './stage-parts.js';
+
+/** How often (wall clock) a partition's subjects are swept for states that hold nothing any more. */
+const SWEEP_EVERY_MS = 60_000;
+
+/** The topic a stage reads, its consumer group and how it reads a record. */
+export interface StageInput<T> {
+  readonly topic: string;
+  readonly groupId: string;
+  readonly decode: (value: Buffer) => T;
+}
+
+/** Partitions whose batches one engine decides at once, per stage: each has its own state, so they never wait for each other. */
+const PARTITIONS_AT_ONCE = 2;
+
+/**
+ * One stage of the engine over the partitions of its input topic that this process owns (DESIGN
+ * §2). Each partition's subjects live in memory; a batch is decided against them into a
+ * {@link BatchOutcome}, its records are published, then one transaction checkpoints the changed
+ * subjects, the decided ids, the ban rows and the offset after the batch; only then does the
+ * partition's state take the outcome, and the bus commits the offset.
+ *
+ * A partition met for the first time, or whose next record is not the one this process expects
+ * (another owner went on meanwhile), is loaded from its checkpoint; records before the
+ * checkpoint's offset are skipped. A crash between publishing and checkpointing is repaired by the
+ * next owner deciding the same records again from the same state: the same decisions, with the
+ * same ids, keys and attempt ids, which every consumer deduplicates. Each checkpoint must find
+ * the previous one in the table, so two processes that both think they own a partition (during a
+ * rebalance) cannot both write: the second reloads and decides again.
+ */
+export abstract class StagePartitions<T> implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly partitions = new Map<number, PartitionState>();
+  private consumer?: Subscribed;
+  protected readonly logger: Logger;
+  /** The policy's rules of this stage's scopes. */
+  protected readonly policy: Policy;
+
+  protected constructor(
+    protected readonly stage: StageName,
+    protected readonly parts: StageParts,
+    private readonly input: StageInput<T>,
+  ) {
+    this.logger = new Logger(`${stage}-stage`);
+    this.policy = stagePolicy(parts.config.policy, stage);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.parts.readiness.register(`${this.stage}-stage`, async () => isConsumerHealthy(this.consumer));
+    this.consumer = await this.parts.bus.subscribe({
+      ...this.input,
+      concurrency: PARTITIONS_AT_ONCE,
+      handle: (records) =>
+        this.handle(records).catch((error: unknown) => {
+          this.parts.metrics.failed(this.stage);
+          throw error;
+        }),
+    });
+    this.logger.log({ msg: 'consuming', topic: this.input.topic, group: this.input.groupId });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  /** Decides a batch's records (all of one partition, in offset order, none decided before) into `outcome`. */
+  protected abstract decideBatch(records: ReadonlyArray<ConsumedRecord<T>>, state: PartitionState, outcome: BatchOutcome): Promise<void>;
+
+  /** The bus's batch handler: each partition's records in turn. */
+  async handle(records: ReadonlyArray<ConsumedRecord<T>>): Promise<void> {
+    const byPartition = new Map<number, Array<ConsumedRecord<T>>>();
+    for (const record of records) {
+      let list = byPartition.get(record.partition);
+      if (list === undefined) byPartition.set(record.partition, (list = []));
+      list.push(record);
+    }
+    for (const [partition, list] of byPartition) await this.handlePartition(partition, list);
+  }
+
+  /** Applies a manual ban or unban routed to this stage (once per command id) to the subject it owns. */
+  protected applyAdminCommand({ command }: RoutedAdminCommand, state: PartitionState, outcome: BatchOutcome): void {
+    if (state.recent.has(command.id) || outcome.decided.has(command.id)) return;
+    outcome.decided.set(command.id, null);
+    outcome.recordAdminCommand(BAN_TOPICS, command.subject, adminCommandEffect(command, state.stateOf(command.subject, outcome.changed), this.parts.config.policy));
+  }
+
+  /** Subjects and remembered ids held in memory, over every partition (the bench reports them). */
+  held(): { subjects: number; ids: number } {
+    let subjects = 0;
+    let ids = 0;
+    for (const state of this.partitions.values()) {
+      subjects += state.subjects.size;
+      ids += state.recent.size;
+    }
+    return { subjects, ids };
+  }
+
+  private async handlePartition(partition: number, records: ReadonlyArray<ConsumedRecord<T>>): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      const state = await this.stateFor(partition, BigInt(records[0]!.offset));
+      const fresh = records.filter((record) => BigInt(record.offset) >= state.nextOffset);
+      if (fresh.length === 0) return;
+      const outcome = new BatchOutcome();
+      await this.decideBatch(fresh, state, outcome);
+      const nextOffset = BigInt(fresh.at(-1)!.offset) + 1n;
+      const removed = this.removable(state, outcome);
+      await this.parts.bus.publishMany(outcome.topicRecords());
+      try {
+        await this.checkpoint(partition, state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
+      } catch (error) {
+        if (!(error instanceof StaleCheckpointError) || tries > 1) throw error;
+        this.logger.warn({ msg: 'another owner checkpointed this partition meanwhile; deciding again from its checkpoint', partition });
+        this.partitions.delete(partition);
+        continue;
+      }
+      this.apply(state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
+      this.parts.metrics.checkpointed(this.stage, partition, outcome);
+      return;
+    }
+  }
+
+  private async stateFor(partition: number, firstOffset: bigint): Promise<PartitionState> {
+    const held = this.partitions.get(partition);
+    // At or before the expected record: this process's state is current (a redelivery skips what it decided).
+    if (held !== undefined && firstOffset <= held.nextOffset) return held;
+    const loaded = await this.parts.checkpoints.load({ stage: this.stage, partition });
+    let state: PartitionState;
+    if (loaded === undefined) {
+      state = new PartitionState(firstOffset, null);
+    } else {
+      // After the checkpoint's offset only records the bus refused (dead letters) can be missing.
+      // On a bus whose offsets start over at a restart, the checkpoint's offset names nothing: read on from here.
+      const from = loaded.nextOffset > firstOffset && this.parts.bus.offsetsSurviveRestarts ? loaded.nextOffset : firstOffset;
+      state = new PartitionState(from, loaded.nextOffset);
+      for (const { subject, state: subjectState } of loaded.states) state.subjects.set(subject, subjectState as SubjectState);
+      state.recent = RecentAttempts.load(loaded.recentAttempts);
+    }
+    this.logger.log({ msg: 'partition loaded', partition, from: state.nextOffset.toString(), subjects: state.subjects.size, ids: state.recent.size });
+    this.partitions.set(partition, state);
+    return state;
+  }
+
+  /** Subjects that hold nothing the policy needs at the partition's stream time: the changed ones, and all of them once a minute. */
+  private removable(state: PartitionState, outcome: BatchOutcome): Set<string> {
+    const at = Math.max(state.streamTime, outcome.latestEventTime ?? 0);
+    const removed = new Set<string>();
+    for (const [subject, subjectState] of outcome.changed) if (isPrunable(subjectState, this.policy, at)) removed.add(subject);
+    if (Date.now() - state.lastSweep >= SWEEP_EVERY_MS) {
+      state.lastSweep = Date.now();
+      for (const [subject, subjectState] of state.subjects) if (!outcome.changed.has(subject) && isPrunable(subjectState, this.policy, at)) removed.add(subject);
+    }
+    return removed;
+  }
+
+  private checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
+    const { checkpoints, bans, database } = this.parts;
+    return inTransaction(database, async (tx) => {
+      await checkpoints.save(tx, { stage: this.stage, partition }, {
+        expectedOffset: state.checkpointed,
+        nextOffset,
+        changed: [...outcome.changed].filter(([subject]) => !removed.has(subject)).map(([subject, subjectState]) => ({ subject, state: subjectState })),
+        removed: [...removed],
+        recentAttempts: recentAttemptsChunk(fromOffset, outcome.decided),
+        ...(state.forgetAttemptsBefore === undefined ? {} : { forgetAttemptsBefore: state.forgetAttemptsBefore }),
+      });
+      await bans.save(tx, outcome.banRows);
+      await bans.saveEvents(tx, outcome.banEvents);
+      for (const { subject, at } of outcome.lifts) await bans.lift(tx, [subject], at);
+    });
+  }
+
+  private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): void {
+    for (const [subject, subjectState] of outcome.changed) state.subjects.set(subject, subjectState);
+    for (const subject of removed) state.subjects.delete(subject);
+    state.forgetAttemptsBefore = state.recent.add(fromOffset, outcome.decided as ReadonlyMap<string, VerdictRecord | null>);
+    state.nextOffset = nextOffset;
+    state.checkpointed = nextOffset;
+    if (outcome.latestEventTime !== undefined && outcome.latestEventTime > state.streamTime) state.streamTime = outcome.latestEventTime;
+  }
+}

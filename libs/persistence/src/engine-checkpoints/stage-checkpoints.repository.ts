@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Database } from '../database.js';
+import type { Transaction } from '../transaction.js';
+
+/** One stage partition's place (`stage`: `network` or `account`, the topic's partition). */
+export interface StagePartition {
+  readonly stage: string;
+  readonly partition: number;
+}
+
+/** The ids decided in one checkpoint's batch (16 bytes each), with the verdicts kept for those a ban applied to. */
+export interface RecentAttemptsChunk {
+  /** The offset of the batch's first record: the chunk's place in the window. */
+  readonly fromOffset: bigint;
+  readonly ids: Buffer;
+  readonly verdicts: Readonly<Record<string, unknown>>;
+}
+
+/** What a new owner of a partition starts from. */
+export interface LoadedCheckpoint {
+  /** The next offset to read: every record before it is reflected in the states. */
+  readonly nextOffset: bigint;
+  readonly states: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
+  /** Oldest first. */
+  readonly recentAttempts: readonly RecentAttemptsChunk[];
+}
+
+/** What one batch changed, written with its new offset. */
+export interface CheckpointChanges {
+  /** The offset the partition was checkpointed at before this batch (null: never): a different one in the table means another owner went on meanwhile. */
+  readonly expectedOffset: bigint | null;
+  readonly nextOffset: bigint;
+  readonly changed: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
+  /** Subjects whose state holds nothing the policy still needs. */
+  readonly removed: readonly string[];
+  readonly recentAttempts?: RecentAttemptsChunk;
+  /** Chunks that fell out of the window: those that start before this offset. */
+  readonly forgetAttemptsBefore?: bigint;
+}
+
+/** The checkpoint in the table is not the one this owner holds: another owner checkpointed meanwhile, so this one's state is stale. */
+export class StaleCheckpointError extends Error {
+  constructor(where: StagePartition, expected: bigint | null) {
+    super(`the checkpoint of ${where.stage} partition ${where.partition} is no longer at ${expected ?? 'its start'}: another owner went on`);
+    this.name = StaleCheckpointError.name;
+  }
+}
+
+/**
+ * The engine's checkpoints (`engine_checkpoints`, `engine_subject_states`,
+ * `engine_recent_attempts`): what each stage partition holds in memory, made durable batch by
+ * batch, and read back by a partition's next owner.
+ */
+@Injectable()
+export class StageCheckpointsRepository {
+  constructor(@Inject(Database) private readonly database: Database) {}
+
+  async load({ stage, partition }: StagePartition): Promise<LoadedCheckpoint | undefined> {
+    const { prisma } = this.database;
+    const checkpoint = await prisma.engineCheckpoint.findUnique({ where: { stage_partition: { stage, partition } } });
+    if (!checkpoint) return undefined;
+    const [states, chunks] = await Promise.all([
+      prisma.$queryRaw<Array<{ subject: string; state: unknown }>>`
+        SELECT subject, state FROM engine_subject_states WHERE stage = ${stage} AND partition = ${partition}`,
+      prisma.$queryRaw<Array<{ from_offset: bigint; ids: Uint8Array; verdicts: Record<string, unknown> }>>`
+        SELECT from_offset, ids, verdicts FROM engine_recent_attempts WHERE stage = ${stage} AND partition = ${partition} ORDER BY from_offset`,
+    ]);
+    return {
+      nextOffset: checkpoint.nextOffset,
+      states,
+      recentAttempts: chunks.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: Buffer.from(chunk.ids), verdicts: chunk.verdicts })),
+    };
+  }
+
+  /** Writes one batch's changes; throws StaleCheckpointError (and the transaction rolls back) when another owner checkpointed meanwhile. */
+  async save(tx: Transaction, where: StagePartition, changes: CheckpointChanges): Promise<void> {
+    const { stage, partition } = where;
+    const moved =
+      changes.expectedOffset === null
+        ? await tx.$executeRaw`
+            INSERT INTO engine_checkpoints (stage, partition, next_offset) VALUES (${stage}, ${partition}, ${changes.nextOffset})
+            ON CONFLICT DO NOTHING`
+        : await tx.$executeRaw`
+            UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, updated_at = now()
+            WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset}`;
+    if (moved !== 1) throw new StaleCheckpointError(where, changes.expectedOffset);
+    if (changes.changed.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO engine_subject_states (stage, partition, subject, state)
+        SELECT ${stage}, ${partition}, s, st FROM unnest(
+          ${changes.changed.map((row) => row.subject)}::text[], ${changes.changed.map((row) => JSON.stringify(row.state))}::jsonb[]) AS t(s, st)
+        ON CONFLICT (stage, partition, subject) DO UPDATE SET state = EXCLUDED.state`;
+    }
+    if (changes.removed.length > 0) {
+      await tx.$executeRaw`
+        DELETE FROM engine_subject_states WHERE stage = ${stage} AND partition = ${partition} AND subject = ANY(${changes.removed}::text[])`;
+    }
+    const chunk = changes.recentAttempts;
+    if (chunk !== undefined && chunk.ids.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO engine_recent_attempts (stage, partition, from_offset, ids, verdicts)
+        VALUES (${stage}, ${partition}, ${chunk.fromOffset}, ${chunk.ids}, ${JSON.stringify(chunk.verdicts)}::jsonb)`;
+    }
+    if (changes.forgetAttemptsBefore !== undefined) {
+      await tx.$executeRaw`
+        DELETE FROM engine_recent_attempts WHERE stage = ${stage} AND partition = ${partition} AND from_offset < ${changes.forgetAttemptsBefore}`;
+    }
+  }
+}
+
