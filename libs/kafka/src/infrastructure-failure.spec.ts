@@ -13,6 +13,7 @@ describe('infrastructure failures', () => {
     ['a wrapped one', new Error('batch failed', { cause: withCode('08006') })],
     ['a raw query on a missing table, through Prisma', Object.assign(new Error('Raw query failed. Code: `42P01`. Message: `relation "subject_states" does not exist`'), { name: 'PrismaClientKnownRequestError', code: 'P2010' })],
     ['Prisma unable to reach the server', Object.assign(new Error('x'), { name: 'PrismaClientKnownRequestError', code: 'P1001' })],
+    ['a model query on a missing table, through Prisma (P2021)', Object.assign(new Error('The table `public.engine_checkpoints` does not exist'), { name: 'PrismaClientKnownRequestError', code: 'P2021' })],
   ])('include %s', (_what, error) => expect(isInfrastructureFailure(error)).toBe(true));
 
   it.each([

@@ -19,8 +19,8 @@ const CONTENT_SQLSTATE_CLASSES = new Set(['22', '23', '54']);
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
-/** Prisma's codes for an unreachable or overloaded server. */
-const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** Prisma's codes for an unreachable or overloaded server, and for a table or column that is not there (the deployment's fault, never the record's). */
+const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2021', 'P2022']);
 
 /** What node-postgres says when its connection is gone. */
 const PG_CONNECTION_MESSAGES = [

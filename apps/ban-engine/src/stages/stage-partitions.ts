@@ -2,7 +2,7 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import { isPrunable, stagePolicy, type Policy, type StageName, type SubjectState } from '#warden/ban-policy';
 import type { RoutedAdminCommand, VerdictRecord } from '#warden/contracts';
 import { isConsumerHealthy, type ConsumedRecord, type Subscribed } from '#warden/kafka';
-import { inTransaction, StaleCheckpointError } from '#warden/persistence';
+import { inTransaction, StaleCheckpointError, type Transaction } from '#warden/persistence';
 import { adminCommandEffect } from './admin-command-effect.js';
 import { BatchOutcome } from './batch-outcome.js';
 import { BAN_TOPICS } from './decide-run.js';
@@ -26,9 +26,9 @@ const PARTITIONS_AT_ONCE = 2;
 /**
  * One stage of the engine over the partitions of its input topic that this process owns (DESIGN
  * §2). Each partition's subjects live in memory; a batch is decided against them into a
- * {@link BatchOutcome}, its records are published, then one transaction checkpoints the changed
- * subjects, the decided ids, the ban rows and the offset after the batch; only then does the
- * partition's state take the outcome, and the bus commits the offset.
+ * {@link BatchOutcome}; its records are published while one transaction checkpoints the changed
+ * subjects, the decided ids, the ban rows and the offset after the batch, committed once they are
+ * sent; only then does the partition's state take the outcome, and the bus commits the offset.
  *
  * A partition met for the first time, or whose next record is not the one this process expects
  * (another owner went on meanwhile), is loaded from its checkpoint; records before the
@@ -114,7 +114,6 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
       await this.decideBatch(fresh, state, outcome);
       const nextOffset = BigInt(fresh.at(-1)!.offset) + 1n;
       const removed = this.removable(state, outcome);
-      await this.parts.bus.publishMany(outcome.topicRecords());
       try {
         await this.checkpoint(partition, state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
       } catch (error) {
@@ -162,21 +161,39 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
     return removed;
   }
 
+  /**
+   * Publishes the batch's records and, at the same time, writes its checkpoint, which commits only
+   * once they are published: a checkpoint never stands for records that were not sent (a crash
+   * before its commit sends them again from the previous one, the same).
+   */
   private checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
-    const { checkpoints, bans, database } = this.parts;
+    const { database, bus } = this.parts;
     return inTransaction(database, async (tx) => {
-      await checkpoints.save(tx, { stage: this.stage, partition }, {
-        expectedOffset: state.checkpointed,
-        nextOffset,
-        changed: [...outcome.changed].filter(([subject]) => !removed.has(subject)).map(([subject, subjectState]) => ({ subject, state: subjectState })),
-        removed: [...removed],
-        recentAttempts: recentAttemptsChunk(fromOffset, outcome.decided),
-        ...(state.forgetAttemptsBefore === undefined ? {} : { forgetAttemptsBefore: state.forgetAttemptsBefore }),
-      });
-      await bans.save(tx, outcome.banRows);
-      await bans.saveEvents(tx, outcome.banEvents);
-      for (const { subject, at } of outcome.lifts) await bans.lift(tx, [subject], at);
+      const published = bus.publishMany(outcome.topicRecords());
+      // Settled before the transaction ends either way, so no publish outlives a rollback unseen.
+      const sent = published.then(() => undefined, (error: unknown) => error);
+      try {
+        await this.writeCheckpoint(tx, partition, state, outcome, nextOffset, removed, fromOffset);
+      } finally {
+        const failure = await sent;
+        if (failure !== undefined) throw failure;
+      }
     });
+  }
+
+  private async writeCheckpoint(tx: Transaction, partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
+    const { checkpoints, bans } = this.parts;
+    await checkpoints.save(tx, { stage: this.stage, partition }, {
+      expectedOffset: state.checkpointed,
+      nextOffset,
+      changed: [...outcome.changed].filter(([subject]) => !removed.has(subject)).map(([subject, subjectState]) => ({ subject, state: subjectState })),
+      removed: [...removed],
+      recentAttempts: recentAttemptsChunk(fromOffset, outcome.decided),
+      ...(state.forgetAttemptsBefore === undefined ? {} : { forgetAttemptsBefore: state.forgetAttemptsBefore }),
+    });
+    await bans.save(tx, outcome.banRows);
+    await bans.saveEvents(tx, outcome.banEvents);
+    for (const { subject, at } of outcome.lifts) await bans.lift(tx, [subject], at);
   }
 
   private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): void {
