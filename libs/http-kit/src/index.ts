@@ -13,3 +13,4 @@ export * from './fast-routes.js';
 export * from './bad-key-reports.js';
 export * from './json-logger.js';
 export * from './request-observer.js';
+export * from './input-validation.js';
