@@ -17,7 +17,7 @@ import {
   manualUnbanQuerySchema,
   statsQuerySchema,
   statsSchema,
-  verdictRecordSchema,
+  verdictSchema,
 } from '#warden/contracts';
 import { documentedSchemaOf, resolveRefs } from '../../contracts/test/schema-document.js';
 import { readOpenApiDocument } from './openapi-document.js';
@@ -29,7 +29,7 @@ const schemas = document.components!.schemas!;
 describe('docs/openapi.yaml', () => {
   it.each<[string, z.ZodType, 'input' | 'output']>([
     ['AttemptInput', attemptInputSchema, 'input'],
-    ['Verdict', verdictRecordSchema, 'output'],
+    ['Verdict', verdictSchema, 'output'],
     ['BanItem', banItemRecordSchema, 'output'],
     ['ManualBanRequest', manualBanRequestSchema, 'input'],
     ['AdminCommandAccepted', adminCommandAcceptedSchema, 'output'],
