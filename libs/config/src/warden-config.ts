@@ -67,6 +67,7 @@ const environmentSchema = z.object({
   WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
   WARDEN_ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  WARDEN_HEAVY_REQUESTS_PER_KEY: positiveInt.max(100).default(1),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -101,6 +102,8 @@ export interface WardenConfig {
   readonly poisonTries: number;
   /** Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (WARDEN_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly Cidr[];
+  /** Requests one API key may have in flight at once on each heavy endpoint family (verify, export, stats, backtest). */
+  readonly heavyRequestsPerKey: number;
 }
 
 export class ConfigError extends Error {
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     verdictTimeoutMs: e.WARDEN_VERDICT_TIMEOUT_MS,
     poisonTries: e.WARDEN_POISON_TRIES,
     trustedProxies: e.WARDEN_TRUSTED_PROXIES,
+    heavyRequestsPerKey: e.WARDEN_HEAVY_REQUESTS_PER_KEY,
   };
 }
 

@@ -6,14 +6,16 @@ import { ApiKeyAuthenticator } from './api-key-authenticator.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { FastRoutes } from './fast-routes.js';
 import { ClientAddressResolver } from './client-address.js';
+import { ConcurrencyLimiter } from './concurrency-limiter.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { ProblemPagesController } from './problem-pages.controller.js';
 import { ReadinessRegistry } from './readiness.js';
 
 /**
  * What every Warden HTTP app shares: its config, problem+json errors, the API-key guard, who the
- * client is (trusted proxies), `/health/live`, `/health/ready` and `/metrics`.
+ * client is (trusted proxies), `/health/live`, `/health/ready`, `/metrics` and the `/problems` pages.
  */
 const APP_NAME = 'WARDEN_APP_NAME';
 
@@ -36,7 +38,7 @@ export class HttpKitModule implements OnApplicationShutdown {
   static forRoot(app: string, config: WardenConfig, { fastRoutes, registry }: { fastRoutes: FastRoutes; registry: Registry }): DynamicModule {
     return {
       module: HttpKitModule,
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ProblemPagesController],
       providers: [
         { provide: WARDEN_CONFIG, useValue: config },
         { provide: APP_NAME, useValue: app },
@@ -44,11 +46,12 @@ export class HttpKitModule implements OnApplicationShutdown {
         ReadinessRegistry,
         ClientAddressResolver,
         ApiKeyAuthenticator,
+        { provide: ConcurrencyLimiter, useValue: new ConcurrencyLimiter(config.heavyRequestsPerKey) },
         { provide: FastRoutes, useValue: fastRoutes },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
-      exports: [WARDEN_CONFIG, Registry, ReadinessRegistry, ClientAddressResolver, ApiKeyAuthenticator, FastRoutes],
+      exports: [WARDEN_CONFIG, Registry, ReadinessRegistry, ClientAddressResolver, ApiKeyAuthenticator, ConcurrencyLimiter, FastRoutes],
     };
   }
 }

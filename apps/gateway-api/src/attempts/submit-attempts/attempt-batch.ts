@@ -1,9 +1,9 @@
 import { attemptInputSchema, MAX_ATTEMPTS_PER_REQUEST, type AttemptInput } from '#warden/contracts';
-import { validateInput, type FieldError } from '#warden/http-kit';
+import { validateInput, type FieldError, type ProblemCode } from '#warden/http-kit';
 
 export type AttemptBatch =
   | { readonly ok: true; readonly attempts: readonly AttemptInput[] }
-  | { readonly ok: false; readonly status: 400 | 413; readonly errorCode: string; readonly detail: string; readonly errors?: FieldError[] };
+  | { readonly ok: false; readonly status: 400 | 413; readonly errorCode: ProblemCode; readonly detail: string; readonly errors?: FieldError[] };
 
 /**
  * Reads the body of `POST /v1/attempts`: one attempt object, or an array of 1 to 1,000. Every bad
