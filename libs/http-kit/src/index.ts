@@ -17,3 +17,4 @@ export * from './request-observer.js';
 export * from './input-validation.js';
 export * from './concurrency-limiter.js';
 export * from './concurrency-limit.interceptor.js';
+export { BAD_KEY_LIMIT } from './bad-key-throttle.js';
