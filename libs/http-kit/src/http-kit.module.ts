@@ -46,7 +46,7 @@ export class HttpKitModule implements OnApplicationShutdown {
         ReadinessRegistry,
         ClientAddressResolver,
         ApiKeyAuthenticator,
-        { provide: ConcurrencyLimiter, useValue: new ConcurrencyLimiter(config.heavyRequestsPerKey) },
+        { provide: ConcurrencyLimiter, useFactory: (settings: WardenConfig) => new ConcurrencyLimiter(settings.heavyRequestsPerKey), inject: [WARDEN_CONFIG] },
         { provide: FastRoutes, useValue: fastRoutes },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
