@@ -29,7 +29,7 @@ describe('POST /v1/attempts errors', () => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ status, errorCode, type: expect.stringMatching(/^https:\/\//), title: expect.any(String) });
+    expect(body).toMatchObject({ status, errorCode, type: expect.stringMatching(/^\/problems\/[a-z-]+$/), title: expect.any(String) });
     expect(typeof body.detail).toBe('string');
     expect(JSON.stringify(body)).not.toMatch(/ at .*\.(ts|js):\d+/); // never a stack
     return body;

@@ -13,7 +13,7 @@ async function expectProblem(response: Response, status: number, errorCode?: str
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const text = await response.text();
-  expect(JSON.parse(text)).toMatchObject({ status, ...(errorCode ? { errorCode } : {}), type: expect.stringMatching(/^https:\/\//) });
+  expect(JSON.parse(text)).toMatchObject({ status, ...(errorCode ? { errorCode } : {}), type: expect.stringMatching(/^\/problems\/[a-z-]+$/) });
   return text;
 }
 

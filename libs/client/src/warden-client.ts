@@ -1,5 +1,5 @@
 import { checkSubjects, DEFAULT_POLICY, type Policy } from '#warden/ban-policy';
-import type { AttemptInput, DecisionStreamEvent, VerdictRecord } from '#warden/contracts';
+import type { AttemptInput, DecisionStreamEvent, Verdict } from '#warden/contracts';
 import { AttemptReporter, stamped, type ReporterCounters } from './attempt-reporter.js';
 import { backoffDelay } from './backoff.js';
 import { ALLOWED_OPEN, deniedClosed, resultOfRemote, resultOfStatus, type CheckResult } from './check-result.js';
@@ -49,7 +49,7 @@ export interface WardenClientOptions extends WardenEndpoint {
 }
 
 /** Warden's verdict on one attempt (`POST /v1/attempts?wait=verdict`). */
-export type Verdict = Omit<VerdictRecord, 'schemaVersion'>;
+export type { Verdict };
 
 /** The values `check` is asked about, as `/v1/check` takes them. */
 export interface CheckQuery {

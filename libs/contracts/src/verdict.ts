@@ -34,3 +34,12 @@ export const verdictRecordSchema = z
   .readonly();
 
 export type VerdictRecord = z.infer<typeof verdictRecordSchema>;
+
+/**
+ * A verdict as `POST /v1/attempts?wait=verdict` answers it (DESIGN §5: a status plus `attemptId`,
+ * `trigger`, `gatewayStatus`): the record without its `schemaVersion`, which versions the Kafka
+ * record (DESIGN §6), not the HTTP answer.
+ */
+export const verdictSchema = verdictRecordSchema.unwrap().omit({ schemaVersion: true }).readonly();
+
+export type Verdict = z.infer<typeof verdictSchema>;

@@ -109,6 +109,6 @@ function tooManyBadKeys(retryAfter: number): Authentication {
   return {
     ok: false,
     problem: problem(429, 'too_many_bad_keys', `Too many requests with a bad API key from this address; retry in ${retryAfter} s.`),
-    headers: throttledHeaders(BAD_KEY_LIMIT, retryAfter),
+    headers: throttledHeaders(BAD_KEY_RULE, retryAfter),
   };
 }

@@ -1,4 +1,4 @@
-import { HTTP_METHODS, type OpenApiDocument } from './openapi-document.js';
+import { dereference, HTTP_METHODS, type OpenApiDocument } from './openapi-document.js';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
@@ -12,10 +12,11 @@ export function renderDocsPage(document: OpenApiDocument): string {
     HTTP_METHODS.filter((method) => operations[method]).map((method) => {
       const operation = operations[method]!;
       const parameters = (operation.parameters ?? [])
+        .map((parameter) => dereference(document, parameter))
         .map((p) => `<li><code>${escapeHtml(p.name)}</code> (${escapeHtml(p.in)}${p.required ? ', required' : ''}) ${escapeHtml(p.description ?? '')}</li>`)
         .join('');
       const responses = Object.entries(operation.responses ?? {})
-        .map(([status, response]) => `<li><code>${escapeHtml(status)}</code> ${escapeHtml(response.description ?? '')}</li>`)
+        .map(([status, response]) => `<li><code>${escapeHtml(status)}</code> ${escapeHtml(dereference(document, response).description ?? '')}</li>`)
         .join('');
       const scopes = (operation.security ?? []).flatMap((requirement) => Object.values(requirement).flat());
       return `<section id="${escapeHtml(`${method}-${path}`)}">

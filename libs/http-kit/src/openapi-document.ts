@@ -11,12 +11,36 @@ export interface OpenApiDocument {
   readonly components?: { readonly schemas?: Readonly<Record<string, unknown>> };
 }
 
+/** A `$ref` in place of a parameter or response (to `#/components/…`). */
+export interface Reference {
+  readonly $ref: string;
+}
+
 export interface OpenApiOperation {
   readonly summary?: string;
   readonly description?: string;
   readonly security?: ReadonlyArray<Record<string, readonly string[]>>;
-  readonly parameters?: ReadonlyArray<{ readonly name: string; readonly in: string; readonly required?: boolean; readonly description?: string; readonly schema?: unknown }>;
-  readonly responses?: Readonly<Record<string, { readonly description?: string }>>;
+  readonly parameters?: ReadonlyArray<OpenApiParameter | Reference>;
+  readonly responses?: Readonly<Record<string, { readonly description?: string } | Reference>>;
+}
+
+export interface OpenApiParameter {
+  readonly name: string;
+  readonly in: string;
+  readonly required?: boolean;
+  readonly description?: string;
+  readonly schema?: unknown;
+}
+
+/** The object a local `$ref` (`#/components/parameters/Ip`) points at, or the object itself. */
+export function dereference<T>(document: OpenApiDocument, node: T | Reference): T {
+  if (typeof node !== 'object' || node === null || !('$ref' in node)) return node;
+  const target = node.$ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key.replaceAll('~1', '/').replaceAll('~0', '~')], document);
+  if (target === undefined) throw new Error(`${node.$ref} points at nothing`);
+  return dereference(document, target as T | Reference);
 }
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;

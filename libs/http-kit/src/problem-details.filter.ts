@@ -60,7 +60,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = error.getStatus();
       if (status === 404) return { body: problem(404, 'not_found', 'No such resource.'), headers: {} };
       if (status === 405) return { body: problem(405, 'method_not_allowed', 'This method is not allowed here.'), headers: {} };
-      if (status < 500) return { body: problem(status, code ? code.toLowerCase() : 'http_error', error.message), headers: {} };
+      if (status < 500) return { body: problem(status, 'http_error', error.message), headers: {} };
     }
     this.logger.error({ msg: 'request failed', err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
     return { body: problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'), headers: {} };

@@ -1,10 +1,12 @@
+import { PROBLEM_TYPES, problemTypeUri, type ProblemCode } from './problem-types.js';
+
 /** An RFC 9457 problem document, as every Warden error answers (DESIGN §5). */
 export interface Problem {
   readonly type: string;
   readonly title: string;
   readonly status: number;
   readonly detail: string;
-  readonly errorCode: string;
+  readonly errorCode: ProblemCode;
   readonly errors?: ReadonlyArray<FieldError>;
 }
 
@@ -14,30 +16,13 @@ export interface FieldError {
   readonly message: string;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  431: 'Request Header Fields Too Large',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export function problem(status: number, errorCode: string, detail: string, errors?: ReadonlyArray<FieldError>): Problem {
+/** A problem of one of the {@link PROBLEM_TYPES}: its `type` is the URI of its page, its `title` the page's. */
+export function problem(status: number, errorCode: ProblemCode, detail: string, errors?: ReadonlyArray<FieldError>): Problem {
   return {
-    type: `https://warden.dev/problems/${errorCode.replaceAll('_', '-')}`,
-    title: TITLES[status] ?? 'Error',
+    type: problemTypeUri(errorCode),
+    title: PROBLEM_TYPES[errorCode].title,
     status,
     detail,
     errorCode,

@@ -42,7 +42,8 @@ export class RequestObserver {
   /** Observes the requests Fastify answers (every route but the fast ones); Fastify's `request.id` is the request id. */
   attach(instance: FastifyInstance): void {
     instance.addHook('onRequest', (request, reply, done) => {
-      void reply.header('X-Request-Id', request.id);
+      // On the Node response itself: a hijacked reply (the decision stream, the forwarded check) writes its own head.
+      reply.raw.setHeader('X-Request-Id', request.id);
       done();
     });
     instance.addHook('onResponse', (request, reply, done) => {

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { policyBacktestQuerySchema } from '#warden/contracts';
-import { RequireScope } from '#warden/http-kit';
+import { LimitConcurrency, RequireScope } from '#warden/http-kit';
 import { parseInput, timeRange } from '../http/parse-input.js';
 import { PolicyBacktestService, type PolicyBacktestResponse } from './policy-backtest.service.js';
 
@@ -11,6 +11,7 @@ export class PolicyBacktestHttpController {
   @Post()
   @HttpCode(200)
   @RequireScope('audit:read')
+  @LimitConcurrency('policy-backtest')
   backtest(@Body() body: unknown, @Query() query: unknown): Promise<PolicyBacktestResponse> {
     const parsed = parseInput(policyBacktestQuerySchema, query, 'query');
     timeRange(parsed);

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { incidentExportQuerySchema } from '#warden/contracts';
-import { RequireScope } from '#warden/http-kit';
+import { LimitConcurrency, RequireScope } from '#warden/http-kit';
 import { parseInput } from '../http/parse-input.js';
 import { ExportIncidentsService } from './export-incidents.service.js';
 
@@ -11,6 +11,7 @@ export class ExportIncidentsHttpController {
 
   @Get()
   @RequireScope('audit:read')
+  @LimitConcurrency('incident-export')
   async export(@Query() query: unknown, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const { contentType, fileName, body, head } = await this.service.export(parseInput(incidentExportQuerySchema, query, 'query'));
     // The head travels with the evidence: whoever keeps the file can later ask `verify?head=` with it.

@@ -1,18 +1,14 @@
 import type { z } from 'zod';
-import { ProblemError, problem, type FieldError } from '#warden/http-kit';
+import { ProblemError, problem, validateInput } from '#warden/http-kit';
 
 /**
  * Validates a query or body against its declared schema at the edge. A failure answers 400 with
  * every bad field named; a parameter the endpoint does not know is named too, never ignored.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: 'query' | 'body'): z.output<S> {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const errors: FieldError[] = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: key, message: `is not a ${what === 'query' ? 'parameter' : 'field'} of this endpoint` }))
-      : [{ field: issue.path.map(String).join('.') || `(${what})`, message: issue.input === undefined ? 'is required' : issue.message }],
-  );
+  const parsed = validateInput(schema, input ?? {}, { prefix: '', unknownField: `is not a ${what === 'query' ? 'parameter' : 'field'} of this endpoint` });
+  if (parsed.ok) return parsed.data;
+  const errors = parsed.errors.map((error) => (error.field === '' ? { ...error, field: `(${what})` } : error));
   const fields = [...new Set(errors.map((error) => error.field))].join(', ');
   throw new ProblemError(problem(400, 'validation_failed', `Invalid ${what}: ${fields}.`, errors));
 }

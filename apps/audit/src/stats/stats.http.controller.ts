@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { statsQuerySchema, type Stats } from '#warden/contracts';
-import { RequireScope } from '#warden/http-kit';
+import { LimitConcurrency, RequireScope } from '#warden/http-kit';
 import { parseInput } from '../http/parse-input.js';
 import { StatsService } from './stats.service.js';
 
@@ -10,6 +10,7 @@ export class StatsHttpController {
 
   @Get()
   @RequireScope('audit:read')
+  @LimitConcurrency('stats')
   stats(@Query() query: unknown): Promise<Stats> {
     return this.service.stats(parseInput(statsQuerySchema, query, 'query'));
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { auditVerifyQuerySchema, type AuditVerification } from '#warden/contracts';
-import { RequireScope } from '#warden/http-kit';
+import { LimitConcurrency, RequireScope } from '#warden/http-kit';
 import { parseInput } from '../http/parse-input.js';
 import { VerifyAuditLogService } from './verify-audit-log.service.js';
 
@@ -10,6 +10,7 @@ export class VerifyAuditLogHttpController {
 
   @Get()
   @RequireScope('audit:read')
+  @LimitConcurrency('audit-verify')
   verify(@Query() query: unknown): Promise<AuditVerification> {
     return this.service.verify(parseInput(auditVerifyQuerySchema, query, 'query'));
   }

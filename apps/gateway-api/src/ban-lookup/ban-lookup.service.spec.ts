@@ -59,12 +59,6 @@ describe('BanLookupService', () => {
   it('never blocks an allowlisted address, even inside a banned range', () => {
     expect(lookup.statusOf({ ip: '192.0.2.10' }, undefined, now).banned).toBe(false);
   });
-
-  it('states a visible ban as its rule exhausted in RateLimit headers, and nothing for invisible ones', () => {
-    const visible = lookup.statusOf({ ip: '198.51.100.4', account: 'alice' }, undefined, now);
-    expect(lookup.rateLimitHeadersOf(visible)).toEqual({ 'RateLimit-Limit': '5', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '120' });
-    expect(lookup.rateLimitHeadersOf(lookup.statusOf({ ip: '203.0.113.7' }, undefined, now))).toEqual({});
-  });
 });
 
 describe('parseBanQuery', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { checkSubjects, type BanItem, type BanStatus } from '#warden/ban-policy';
+import { checkSubjects, type BanStatus } from '#warden/ban-policy';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
-import { rateLimitHeaders, type ClientAddress } from '#warden/http-kit';
+import type { ClientAddress } from '#warden/http-kit';
 import { DecisionView } from '../decision-view/decision-view.js';
 import type { BanQuery } from './ban-query.js';
 
@@ -30,17 +30,5 @@ export class BanLookupService {
       for (const subject of checkSubjects({ ip: client.ip, ...values }, policy, ranges)) if (!subjects.includes(subject)) subjects.push(subject);
     }
     return this.view.status(subjects, at);
-  }
-
-  /**
-   * `RateLimit-*` of the longest visible ban, stated as its rule's threshold (nothing left until it
-   * ends); none for invisible bans or rules the policy does not count (manual bans).
-   */
-  rateLimitHeadersOf(status: BanStatus): Record<string, string> {
-    let longest: BanItem | undefined;
-    for (const ban of status.bans) if (ban.visible && (longest === undefined || ban.until > longest.until)) longest = ban;
-    const rule = longest && this.config.policy.ruleByName.get(longest.rule);
-    if (!longest || !rule) return {};
-    return rateLimitHeaders({ limit: rule.threshold, remaining: 0, resetSeconds: longest.retryAfter });
   }
 }

@@ -2,12 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { problem, writeProblem, type ClientAddress } from '#warden/http-kit';
 import { invalidQueryProblem, parseBanQuery } from '../ban-lookup/ban-query.js';
+import { banHeaders } from '../ban-lookup/ban-headers.js';
 import { BanLookupService } from '../ban-lookup/ban-lookup.service.js';
 
 const INVISIBLE = problem(401, 'unauthorized', 'Not authorized.');
 
 /**
- * The check's answer (DESIGN §5): 204 allow; 429 with `Retry-After` (and `RateLimit-*`) for a
+ * The check's answer (DESIGN §5): 204 allow; 429 with `Retry-After` (and `RateLimit`, see banHeaders) for a
  * visible ban; 401 for an invisible one, which then says no more than a wrong password would.
  * Written straight to the Node response, from memory only.
  */
@@ -23,10 +24,7 @@ export class CheckService {
       response.writeHead(204);
       response.end();
     } else if (status.gatewayStatus === 429) {
-      writeProblem(response, problem(429, 'banned', `Too many attempts; retry in ${status.retryAfter} s.`), {
-        'Retry-After': String(status.retryAfter),
-        ...this.lookup.rateLimitHeadersOf(status),
-      });
+      writeProblem(response, problem(429, 'banned', `Too many attempts; retry in ${status.retryAfter} s.`), banHeaders(status));
     } else {
       writeProblem(response, INVISIBLE);
     }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { BanStatus } from '#warden/ban-policy';
 import { ProblemError, RequireScope, type AuthenticatedRequest } from '#warden/http-kit';
 import { invalidQueryProblem, parseBanQuery } from '../ban-lookup/ban-query.js';
+import { banHeaders } from '../ban-lookup/ban-headers.js';
 import { BanLookupService } from '../ban-lookup/ban-lookup.service.js';
 
 /** DESIGN §5 status body: epoch milliseconds become ISO-8601. */
@@ -28,7 +29,6 @@ export class StatusHttpController {
       throw new ProblemError(invalidQueryProblem(parsed.errors));
     }
     const status = this.lookup.statusOf(parsed.query, request.client, Date.now());
-    const headers = status.banned ? { 'Retry-After': String(status.retryAfter), ...this.lookup.rateLimitHeadersOf(status) } : {};
-    void reply.code(200).headers(headers).send(statusBody(status));
+    void reply.code(200).headers(banHeaders(status)).send(statusBody(status));
   }
 }

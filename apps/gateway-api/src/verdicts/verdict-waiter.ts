@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Topic, verdictRecordSchema, type VerdictRecord } from '#warden/contracts';
+import { Topic, verdictRecordSchema, type Verdict, type VerdictRecord } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/runtime';
 import { jsonRecordDecoder, MessageBus, type Following } from '#warden/kafka';
 
-/** A verdict as `?wait=verdict` answers it (DESIGN §5): the record without its schema version. */
-export type Verdict = Omit<VerdictRecord, 'schemaVersion'>;
 
 export interface PendingVerdicts {
   /** The verdicts in the order of the ids, or undefined when not all came within `ms`. */

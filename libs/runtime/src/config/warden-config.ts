@@ -68,6 +68,7 @@ const environmentSchema = z.object({
   WARDEN_TRUSTED_PROXIES: trustedProxiesSchema.default([]),
   WARDEN_DATA_DIR: z.string().min(1).default('.warden'),
   WARDEN_ACCESS_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  WARDEN_HEAVY_REQUESTS_PER_KEY: positiveInt.max(100).default(1),
   WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,6 +105,8 @@ export interface WardenConfig {
   readonly kafkaSessionTimeoutMs: number;
   /** Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (WARDEN_TRUSTED_PROXIES). */
   readonly trustedProxies: readonly Cidr[];
+  /** Requests one API key may have in flight at once on each heavy endpoint family (verify, export, stats, backtest). */
+  readonly heavyRequestsPerKey: number;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     poisonTries: e.WARDEN_POISON_TRIES,
     kafkaSessionTimeoutMs: e.WARDEN_KAFKA_SESSION_TIMEOUT_MS,
     trustedProxies: e.WARDEN_TRUSTED_PROXIES,
+    heavyRequestsPerKey: e.WARDEN_HEAVY_REQUESTS_PER_KEY,
   };
 }
 

@@ -28,6 +28,17 @@ describe('parseAttemptBatch', () => {
     if (!result.ok) expect(result.errors).toEqual([{ field: '[2].outcome', message: expect.any(String) }]);
   });
 
+  it('says "is required" only of a missing field, and what a wrong one must be', () => {
+    const result = parseAttemptBatch({ outcome: 5 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors).toEqual([
+        { field: 'outcome', message: 'must be one of success, failure' },
+        { field: 'ip', message: 'is required' },
+      ]);
+    }
+  });
+
   it('refuses a body that is no attempt at all', () => {
     for (const body of [null, 42, 'text', []]) expect(parseAttemptBatch(body)).toMatchObject({ ok: false, status: 400 });
   });

@@ -1,22 +1,9 @@
-import type { z } from 'zod';
 import { attemptInputSchema, MAX_ATTEMPTS_PER_REQUEST, type AttemptInput } from '#warden/contracts';
-import type { FieldError } from '#warden/http-kit';
+import { validateInput, type FieldError, type ProblemCode } from '#warden/http-kit';
 
 export type AttemptBatch =
   | { readonly ok: true; readonly attempts: readonly AttemptInput[] }
-  | { readonly ok: false; readonly status: 400 | 413; readonly errorCode: string; readonly detail: string; readonly errors?: FieldError[] };
-
-function fieldErrors(issues: readonly z.core.$ZodIssue[], prefix: string): FieldError[] {
-  return issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    const at = (field: string) => (prefix && field ? `${prefix}.${field}` : prefix || field);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: at(key), message: 'is not a field of an attempt' }));
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ field: at(path), message: 'is required' }];
-    return [{ field: at(path), message: issue.message }];
-  });
-}
+  | { readonly ok: false; readonly status: 400 | 413; readonly errorCode: ProblemCode; readonly detail: string; readonly errors?: FieldError[] };
 
 /**
  * Reads the body of `POST /v1/attempts`: one attempt object, or an array of 1 to 1,000. Every bad
@@ -42,9 +29,9 @@ export function parseAttemptBatch(body: unknown): AttemptBatch {
   const attempts: AttemptInput[] = [];
   const errors: FieldError[] = [];
   items.forEach((item, index) => {
-    const parsed = attemptInputSchema.safeParse(item);
-    if (parsed.success) attempts.push(parsed.data);
-    else errors.push(...fieldErrors(parsed.error.issues, single ? '' : `[${index}]`));
+    const parsed = validateInput(attemptInputSchema, item, { prefix: single ? '' : `[${index}]`, unknownField: 'is not a field of an attempt' });
+    if (parsed.ok) attempts.push(parsed.data);
+    else errors.push(...parsed.errors);
   });
   if (errors.length > 0) {
     const fields = errors.slice(0, 5).map((error) => error.field || '(body)').join(', ');

@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
+import type { Verdict } from '#warden/contracts';
 import { ProblemError, problem, RequireScope } from '#warden/http-kit';
-import type { Verdict } from '../../verdicts/verdict-waiter.js';
 import { parseAttemptBatch } from './attempt-batch.js';
 import { SubmitAttemptsService } from './submit-attempts.service.js';
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 import { networkKeyOf } from '#warden/ban-policy';
-import { LOGIN_ATTEMPT_SCHEMA_VERSION, Topic, type AttemptInput, type LoginAttemptEvent } from '#warden/contracts';
+import { LOGIN_ATTEMPT_SCHEMA_VERSION, Topic, type AttemptInput, type LoginAttemptEvent, type Verdict } from '#warden/contracts';
 import { MessageBus } from '#warden/kafka';
 import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
-import { VerdictWaiter, type Verdict } from '../../verdicts/verdict-waiter.js';
+import { VerdictWaiter } from '../../verdicts/verdict-waiter.js';
 
 /**
  * Turns reported attempts into `auth.login-attempts` records: an id where the gateway gave none,
