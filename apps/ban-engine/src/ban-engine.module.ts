@@ -4,8 +4,6 @@ import { AdminCommandsConsumer } from './admin/admin-commands.consumer.js';
 import { AttemptsArchiver } from './archiver/attempts-archiver.js';
 import { EscalateBanHandler, ImposeBanHandler } from './bans/ban-step.handlers.js';
 import { BansSaga } from './bans/bans.saga.js';
-import { BanExpiryScheduler } from './expiry/ban-expiry.scheduler.js';
-import { ExpireBansHandler } from './expiry/expire-bans.handler.js';
 import { RetentionScheduler } from './retention/retention.scheduler.js';
 import { AccountStage } from './stages/account-stage.js';
 import { EngineMetrics } from './stages/engine-metrics.js';
@@ -29,8 +27,6 @@ import { StageParts } from './stages/stage-parts.js';
     EscalateBanHandler,
     AdminCommandsConsumer,
     AttemptsArchiver,
-    BanExpiryScheduler,
-    ExpireBansHandler,
     RetentionScheduler,
   ],
 })

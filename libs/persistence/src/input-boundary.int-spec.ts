@@ -93,6 +93,7 @@ describe('the input boundary (real Postgres)', () => {
           new StageCheckpointsRepository(database).save(tx, { stage: 'network', partition: ++checkpointed }, {
             expectedOffset: null,
             nextOffset: 1n,
+            streamTime: 0,
             changed: [...new Set(subjects)].map((subject) => ({ subject, state: {} })),
             removed: [],
           }),

@@ -7,6 +7,8 @@ CREATE TABLE "engine_checkpoints" (
     "stage" VARCHAR(16) NOT NULL,
     "partition" INTEGER NOT NULL,
     "next_offset" BIGINT NOT NULL,
+    -- The latest event time decided (epoch ms): bans end by it, so a replay expires the same bans.
+    "stream_time" BIGINT NOT NULL DEFAULT 0,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     CONSTRAINT "engine_checkpoints_pkey" PRIMARY KEY ("stage", "partition")
 );

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eventTime, mergeVerdicts, type NetworkOutcome } from '#warden/ban-policy';
+import { mergeVerdicts, type NetworkOutcome } from '#warden/ban-policy';
 import { accountStageRecordSchema, Topic, type AccountStageRecord, type LoginAttemptEvent } from '#warden/contracts';
 import { jsonRecordDecoder, type ConsumedRecord } from '#warden/kafka';
 import { unbannedVerdictRecord, verdictRecord } from '../decisions/wire-records.js';
 import type { BatchOutcome } from './batch-outcome.js';
-import { decideRun, keptVerdict } from './decide-run.js';
+import { attemptTime, decideRun, keptVerdict } from './decide-run.js';
 import type { PartitionState } from './partition-state.js';
 import { StageParts } from './stage-parts.js';
 import { StagePartitions } from './stage-partitions.js';
@@ -35,6 +35,12 @@ export class AccountStage extends StagePartitions<AccountStageRecord> {
         this.applyAdminCommand(value, state, outcome);
         continue;
       }
+      const at = attemptTime(value.attempt);
+      if (state.expiries.hasDue(Math.max(state.streamTime, at))) {
+        await this.decideAttempts(run, state, outcome);
+        run = [];
+        this.expireDue(at, state, outcome);
+      }
       run.push(value);
     }
     await this.decideAttempts(run, state, outcome);
@@ -47,8 +53,7 @@ export class AccountStage extends StagePartitions<AccountStageRecord> {
       const { attempt } = result;
       let verdict;
       if ('verdict' in result) {
-        const at = eventTime(Date.parse(attempt.occurredAt), Date.parse(attempt.receivedAt));
-        verdict = verdictRecord(mergeVerdicts(run[i]!.network, result.verdict, at));
+        verdict = verdictRecord(mergeVerdicts(run[i]!.network, result.verdict, attemptTime(attempt)));
         outcome.decided.set(attempt.id, verdict.banned ? verdict : null);
       } else {
         verdict = keptVerdict(result.repeatOf, state, outcome) ?? unbannedVerdictRecord(attempt.id);

@@ -4,6 +4,7 @@ import type { OutgoingRecord, TopicRecords } from '#warden/kafka';
 import type { BanEventRow, BanRow } from '#warden/persistence';
 import type { RecordedBan } from '../bans/recorded-ban.js';
 import type { AdminCommandEffect } from './admin-command-effect.js';
+import type { BanExpiry } from './ban-expiry.js';
 
 /**
  * What one batch of a stage partition decided, before any of it is durable: the subjects it
@@ -17,6 +18,8 @@ export class BatchOutcome {
   readonly banRows: BanRow[] = [];
   readonly banEvents: BanEventRow[] = [];
   readonly lifts: Array<{ readonly subject: string; readonly at: Date }> = [];
+  /** Bans whose end the stream time passed: marked expired in the table. */
+  readonly expired: Array<{ readonly subject: string; readonly until: Date }> = [];
   private readonly records = new Map<string, OutgoingRecord[]>();
   /** The latest event time decided (epoch ms), for the stream-time lag and pruning. */
   latestEventTime: number | undefined;
@@ -48,6 +51,14 @@ export class BatchOutcome {
     this.banEvents.push(effect.event);
     this.publish(topics.decisions, effect.decisionRecord);
     this.publish(topics.incidents, effect.incidentRecord);
+  }
+
+  recordExpiry(topics: { decisions: string; incidents: string }, expiry: BanExpiry): void {
+    this.changed.set(expiry.subject, expiry.state);
+    this.expired.push({ subject: expiry.subject, until: expiry.event.until });
+    this.banEvents.push(expiry.event);
+    this.publish(topics.decisions, expiry.decisionRecord);
+    this.publish(topics.incidents, expiry.incidentRecord);
   }
 
   seen(at: number): void {

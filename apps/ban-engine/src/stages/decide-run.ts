@@ -35,12 +35,21 @@ export async function decideRun(
     if (subjectState !== undefined) states.set(key, subjectState);
   }
   const decided = decide(states, policyAttempts, policy);
-  for (const [subject, subjectState] of decided.state) outcome.changed.set(subject, subjectState);
+  for (const [subject, subjectState] of decided.state) {
+    outcome.changed.set(subject, subjectState);
+    // A ban imposed or escalated waits for its end (the older end of an escalated one is then stale).
+    const ban = subjectState.ban;
+    if (ban !== undefined && ban.until !== states.get(subject)?.ban?.until) state.expiries.push({ until: ban.until, subject });
+  }
   const { bans, otherIncidents } = pairBansWithIncidents(decided.decisions, decided.incidents);
   outcome.recordBans(BAN_TOPICS, await saga.run(bans));
   for (const incident of otherIncidents) outcome.publish(Topic.incidents, { key: incident.subject, value: JSON.stringify(incidentRecord(incident)) });
   for (const { rule, type, simulated } of decided.incidents) outcome.policyDecisions.push({ rule, type, simulated });
-  for (const attempt of policyAttempts) outcome.seen(eventTime(attempt.occurredAt, attempt.receivedAt));
+  for (const attempt of policyAttempts) {
+    const at = eventTime(attempt.occurredAt, attempt.receivedAt);
+    outcome.seen(at);
+    if (at > state.streamTime) state.streamTime = at;
+  }
   outcome.decidedCount += fresh.length;
   outcome.repeatedCount += attempts.length - fresh.length;
 
@@ -58,6 +67,11 @@ export async function decideRun(
     }
   }
   return results;
+}
+
+/** An attempt's event time (epoch ms): `occurredAt` clamped to [receivedAt − 5 min, receivedAt]. */
+export function attemptTime(attempt: LoginAttemptEvent): number {
+  return eventTime(Date.parse(attempt.occurredAt), Date.parse(attempt.receivedAt));
 }
 
 /** The verdict a repeated attempt is answered: the one kept for its id (a ban applied), else unbanned. */

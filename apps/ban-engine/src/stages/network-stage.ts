@@ -11,7 +11,7 @@ import {
 import { jsonRecordDecoder, type ConsumedRecord } from '#warden/kafka';
 import { unbannedVerdictRecord, verdictRecord } from '../decisions/wire-records.js';
 import type { BatchOutcome } from './batch-outcome.js';
-import { decideRun, keptVerdict } from './decide-run.js';
+import { attemptTime, decideRun, keptVerdict } from './decide-run.js';
 import type { PartitionState } from './partition-state.js';
 import { StageParts } from './stage-parts.js';
 import { StagePartitions } from './stage-partitions.js';
@@ -46,8 +46,17 @@ export class NetworkStage extends StagePartitions<NetworkStageRecord> {
         continue;
       }
       const network = networkKeyOf(value.ip, this.policy);
-      if (record.key !== network) outcome.publish(Topic.loginAttempts, { key: network, value: JSON.stringify(value) });
-      else run.push(value);
+      if (record.key !== network) {
+        outcome.publish(Topic.loginAttempts, { key: network, value: JSON.stringify(value) });
+        continue;
+      }
+      const at = attemptTime(value);
+      if (state.expiries.hasDue(Math.max(state.streamTime, at))) {
+        await this.decideAttempts(run, state, outcome);
+        run = [];
+        this.expireDue(at, state, outcome);
+      }
+      run.push(value);
     }
     await this.decideAttempts(run, state, outcome);
   }

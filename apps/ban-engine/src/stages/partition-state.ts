@@ -1,14 +1,21 @@
 import type { SubjectState } from '#warden/ban-policy';
+import { ExpiryQueue } from './expiry-queue.js';
 import { RecentAttempts } from './recent-attempts.js';
 
-/** What one stage partition holds in memory: its subjects' state, its recent ids, and where it is in its log. */
+/**
+ * What one stage partition holds in memory: its subjects' state, its recent ids, its stream time
+ * and where it is in its log. A batch changes it as it goes; a batch that fails drops it, and the
+ * partition is loaded again from its checkpoint.
+ */
 export class PartitionState {
   readonly subjects = new Map<string, SubjectState>();
   recent = new RecentAttempts();
   /** Chunks of recent ids that fell out of the window, forgotten by the next checkpoint. */
   forgetAttemptsBefore: bigint | undefined;
-  /** The latest event time this partition decided (epoch ms): its stream time. */
+  /** The latest event time this partition decided (epoch ms): its stream time, by which bans end. */
   streamTime = 0;
+  /** The ends of its bans in force, announced as the stream time passes them. */
+  readonly expiries = new ExpiryQueue();
   /** When (wall clock) its subjects were last swept for states that hold nothing any more. */
   lastSweep = Date.now();
 

@@ -4,6 +4,7 @@ import type { RoutedAdminCommand, VerdictRecord } from '#warden/contracts';
 import { isConsumerHealthy, type ConsumedRecord, type Subscribed } from '#warden/kafka';
 import { inTransaction, StaleCheckpointError, type Transaction } from '#warden/persistence';
 import { adminCommandEffect } from './admin-command-effect.js';
+import { banExpiry } from './ban-expiry.js';
 import { BatchOutcome } from './batch-outcome.js';
 import { BAN_TOPICS } from './decide-run.js';
 import { PartitionState } from './partition-state.js';
@@ -91,7 +92,26 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
   protected applyAdminCommand({ command }: RoutedAdminCommand, state: PartitionState, outcome: BatchOutcome): void {
     if (state.recent.has(command.id) || outcome.decided.has(command.id)) return;
     outcome.decided.set(command.id, null);
-    outcome.recordAdminCommand(BAN_TOPICS, command.subject, adminCommandEffect(command, state.stateOf(command.subject, outcome.changed), this.parts.config.policy));
+    this.expireDue(Date.parse(command.issuedAt), state, outcome);
+    const effect = adminCommandEffect(command, state.stateOf(command.subject, outcome.changed), this.parts.config.policy);
+    outcome.recordAdminCommand(BAN_TOPICS, command.subject, effect);
+    if (effect.state.ban !== undefined) state.expiries.push({ until: effect.state.ban.until, subject: command.subject });
+  }
+
+  /**
+   * Moves the partition's stream time on to `time` (it never goes back) and announces the expiry
+   * of every ban that ended by then and is still the subject's ban: called before each attempt or
+   * command that would pass an end, so a ban's expiry takes its place in the log's order.
+   */
+  protected expireDue(time: number, state: PartitionState, outcome: BatchOutcome): void {
+    if (time > state.streamTime) state.streamTime = time;
+    for (let due = state.expiries.popDue(state.streamTime); due !== undefined; due = state.expiries.popDue(state.streamTime)) {
+      const current = state.stateOf(due.subject, outcome.changed);
+      const ban = current?.ban;
+      // Escalated (a later end is queued) or lifted meanwhile: nothing ends here.
+      if (current === undefined || ban === undefined || ban.until !== due.until) continue;
+      outcome.recordExpiry(BAN_TOPICS, banExpiry(due.subject, current, ban));
+    }
   }
 
   /** Subjects and remembered ids held in memory, over every partition (the bench reports them). */
@@ -111,18 +131,20 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
       const fresh = records.filter((record) => BigInt(record.offset) >= state.nextOffset);
       if (fresh.length === 0) return;
       const outcome = new BatchOutcome();
-      await this.decideBatch(fresh, state, outcome);
-      const nextOffset = BigInt(fresh.at(-1)!.offset) + 1n;
-      const removed = this.removable(state, outcome);
       try {
+        await this.decideBatch(fresh, state, outcome);
+        this.expireDue(state.streamTime, state, outcome);
+        const nextOffset = BigInt(fresh.at(-1)!.offset) + 1n;
+        const removed = this.removable(state, outcome);
         await this.checkpoint(partition, state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
+        this.apply(state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
       } catch (error) {
+        // The batch changed the state as it went: what failed is forgotten, the next try starts from the checkpoint.
+        this.partitions.delete(partition);
         if (!(error instanceof StaleCheckpointError) || tries > 1) throw error;
         this.logger.warn({ msg: 'another owner checkpointed this partition meanwhile; deciding again from its checkpoint', partition });
-        this.partitions.delete(partition);
         continue;
       }
-      this.apply(state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
       this.parts.metrics.checkpointed(this.stage, partition, outcome);
       return;
     }
@@ -141,7 +163,13 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
       // On a bus whose offsets start over at a restart, the checkpoint's offset names nothing: read on from here.
       const from = loaded.nextOffset > firstOffset && this.parts.bus.offsetsSurviveRestarts ? loaded.nextOffset : firstOffset;
       state = new PartitionState(from, loaded.nextOffset);
-      for (const { subject, state: subjectState } of loaded.states) state.subjects.set(subject, subjectState as SubjectState);
+      state.streamTime = loaded.streamTime;
+      for (const { subject, state: subjectState } of loaded.states) {
+        const held = subjectState as SubjectState;
+        state.subjects.set(subject, held);
+        // Bans that ended by the checkpoint's stream time were announced then.
+        if (held.ban !== undefined && held.ban.until > state.streamTime) state.expiries.push({ until: held.ban.until, subject });
+      }
       state.recent = RecentAttempts.load(loaded.recentAttempts);
     }
     this.logger.log({ msg: 'partition loaded', partition, from: state.nextOffset.toString(), subjects: state.subjects.size, ids: state.recent.size });
@@ -186,6 +214,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
     await checkpoints.save(tx, { stage: this.stage, partition }, {
       expectedOffset: state.checkpointed,
       nextOffset,
+      streamTime: state.streamTime,
       changed: [...outcome.changed].filter(([subject]) => !removed.has(subject)).map(([subject, subjectState]) => ({ subject, state: subjectState })),
       removed: [...removed],
       recentAttempts: recentAttemptsChunk(fromOffset, outcome.decided),
@@ -194,6 +223,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
     await bans.save(tx, outcome.banRows);
     await bans.saveEvents(tx, outcome.banEvents);
     for (const { subject, at } of outcome.lifts) await bans.lift(tx, [subject], at);
+    await bans.markExpired(tx, outcome.expired);
   }
 
   private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): void {
@@ -202,6 +232,5 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
     state.forgetAttemptsBefore = state.recent.add(fromOffset, outcome.decided as ReadonlyMap<string, VerdictRecord | null>);
     state.nextOffset = nextOffset;
     state.checkpointed = nextOffset;
-    if (outcome.latestEventTime !== undefined && outcome.latestEventTime > state.streamTime) state.streamTime = outcome.latestEventTime;
   }
 }

@@ -160,16 +160,12 @@ export class BansRepository {
       RETURNING ${BAN_COLUMNS}`;
   }
 
-  /**
-   * Marks up to `limit` bans whose time is over as expired and returns them. Rows another
-   * transaction holds (an engine escalating that very ban) are skipped and seen next time.
-   */
-  async expireDue(tx: Transaction, now: Date, limit: number): Promise<BanRow[]> {
-    return tx.$queryRaw<BanRow[]>`
-      UPDATE bans SET status = 'expired', updated_at = now()
-      WHERE subject IN (
-        SELECT subject FROM bans WHERE status = 'active' AND until <= ${now}
-        ORDER BY until LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING ${BAN_COLUMNS}`;
+  /** Marks these bans expired, each if it is still the subject's ban (the same end) and in force. */
+  async markExpired(tx: Transaction, ended: ReadonlyArray<{ readonly subject: string; readonly until: Date }>): Promise<void> {
+    if (ended.length === 0) return;
+    await tx.$executeRaw`
+      UPDATE bans AS b SET status = 'expired', updated_at = now()
+      FROM unnest(${ended.map((ban) => ban.subject)}::text[], ${ended.map((ban) => ban.until)}::timestamptz[]) AS e(subject, until)
+      WHERE b.subject = e.subject AND b.until = e.until AND b.status = 'active'`;
   }
 }

@@ -42,6 +42,7 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
       checkpoints.save(tx, where, {
         expectedOffset: null,
         nextOffset: 10n,
+        streamTime: 1_000,
         changed: [{ subject: 'ip:192.0.2.1', state: { n: 1 } }, { subject: 'ip:192.0.2.2', state: { n: 2 } }],
         removed: [],
         recentAttempts: { fromOffset: 0n, ids: idBytes(a, b), verdicts: { [b]: { banned: true } } },
@@ -51,6 +52,7 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
       checkpoints.save(tx, where, {
         expectedOffset: 10n,
         nextOffset: 25n,
+        streamTime: 2_000,
         changed: [{ subject: 'ip:192.0.2.1', state: { n: 3 } }],
         removed: ['ip:192.0.2.2'],
         recentAttempts: { fromOffset: 10n, ids: idBytes(c), verdicts: {} },
@@ -59,6 +61,7 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
     );
     const loaded = await checkpoints.load(where);
     expect(loaded?.nextOffset).toBe(25n);
+    expect(loaded?.streamTime).toBe(2_000);
     expect(loaded?.states).toEqual([{ subject: 'ip:192.0.2.1', state: { n: 3 } }]);
     // The chunk from offset 0 fell out of the window; the one from 10 holds c.
     expect(loaded?.recentAttempts.map((chunk) => [chunk.fromOffset, chunk.ids.equals(idBytes(c))])).toEqual([[10n, true]]);
@@ -66,16 +69,16 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
 
   it('refuses the checkpoint of an owner whose state is stale, and keeps nothing of it', async () => {
     const where = { stage: 'account', partition: 3 };
-    await inTransaction(database, (tx) => checkpoints.save(tx, where, { expectedOffset: null, nextOffset: 100n, changed: [], removed: [] }));
+    await inTransaction(database, (tx) => checkpoints.save(tx, where, { expectedOffset: null, nextOffset: 100n, streamTime: 0, changed: [], removed: [] }));
     // Another owner went on to 100; this one still thinks the partition is at its start.
     await expect(
       inTransaction(database, (tx) =>
-        checkpoints.save(tx, where, { expectedOffset: null, nextOffset: 50n, changed: [{ subject: 'account:zombie', state: {} }], removed: [] }),
+        checkpoints.save(tx, where, { expectedOffset: null, nextOffset: 50n, streamTime: 0, changed: [{ subject: 'account:zombie', state: {} }], removed: [] }),
       ),
     ).rejects.toBeInstanceOf(StaleCheckpointError);
     await expect(
       inTransaction(database, (tx) =>
-        checkpoints.save(tx, where, { expectedOffset: 60n, nextOffset: 120n, changed: [{ subject: 'account:zombie', state: {} }], removed: [] }),
+        checkpoints.save(tx, where, { expectedOffset: 60n, nextOffset: 120n, streamTime: 0, changed: [{ subject: 'account:zombie', state: {} }], removed: [] }),
       ),
     ).rejects.toBeInstanceOf(StaleCheckpointError);
     const loaded = await checkpoints.load(where);

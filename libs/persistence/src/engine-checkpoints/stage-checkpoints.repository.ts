@@ -20,6 +20,8 @@ export interface RecentAttemptsChunk {
 export interface LoadedCheckpoint {
   /** The next offset to read: every record before it is reflected in the states. */
   readonly nextOffset: bigint;
+  /** The partition's stream time then (epoch ms). */
+  readonly streamTime: number;
   readonly states: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
   /** Oldest first. */
   readonly recentAttempts: readonly RecentAttemptsChunk[];
@@ -30,6 +32,7 @@ export interface CheckpointChanges {
   /** The offset the partition was checkpointed at before this batch (null: never): a different one in the table means another owner went on meanwhile. */
   readonly expectedOffset: bigint | null;
   readonly nextOffset: bigint;
+  readonly streamTime: number;
   readonly changed: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
   /** Subjects whose state holds nothing the policy still needs. */
   readonly removed: readonly string[];
@@ -67,6 +70,7 @@ export class StageCheckpointsRepository {
     ]);
     return {
       nextOffset: checkpoint.nextOffset,
+      streamTime: Number(checkpoint.streamTime),
       states,
       recentAttempts: chunks.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: Buffer.from(chunk.ids), verdicts: chunk.verdicts })),
     };
@@ -78,10 +82,10 @@ export class StageCheckpointsRepository {
     const moved =
       changes.expectedOffset === null
         ? await tx.$executeRaw`
-            INSERT INTO engine_checkpoints (stage, partition, next_offset) VALUES (${stage}, ${partition}, ${changes.nextOffset})
+            INSERT INTO engine_checkpoints (stage, partition, next_offset, stream_time) VALUES (${stage}, ${partition}, ${changes.nextOffset}, ${changes.streamTime})
             ON CONFLICT DO NOTHING`
         : await tx.$executeRaw`
-            UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, updated_at = now()
+            UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, stream_time = ${changes.streamTime}, updated_at = now()
             WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset}`;
     if (moved !== 1) throw new StaleCheckpointError(where, changes.expectedOffset);
     if (changes.changed.length > 0) {
