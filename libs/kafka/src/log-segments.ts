@@ -105,7 +105,7 @@ export class LogSegments {
       // After a compaction cut short, segments it replaced still hold offsets the compacted one has too.
       const after = records.at(-1)?.offset ?? -1;
       const fresh = decoded.records.filter((record) => record.offset > after);
-      if (decoded.records.length > 0 && fresh.length === 0 && index < segments.length - 1) {
+      if (decoded.records.length > 0 && fresh.length === 0) {
         await unlink(segment.path);
         continue;
       }
