@@ -52,6 +52,8 @@ describe('warden embedded: SIGKILLed while attempts pour in', () => {
   let epochBefore: string | null = null;
   const auth = () => ({ authorization: `Bearer ${key}` });
   const stream = () => new SseClient(`${warden!.url}/v1/decisions/stream`, auth());
+  /** The end of what the running Warden printed, for a failure's message. */
+  const lastOutput = () => `Warden (${warden?.process.child.exitCode ?? 'running'}) printed: …${warden?.process.output().slice(-3_000)}`;
   const synced = (client: SseClient, what: string) => waitFor(`${what} to be synced`, () => (client.events.some((event) => event.event === 'synced') ? true : undefined), 60_000);
 
   beforeAll(async () => {
@@ -112,7 +114,7 @@ describe('warden embedded: SIGKILLed while attempts pour in', () => {
         120_000,
         500,
       ).catch((error: unknown) => {
-        throw new Error(`${String(error)}: ${ids.length - recorded} of ${ids.length} accepted attempts were never decided`);
+        throw new Error(`${String(error)}: ${ids.length - recorded} of ${ids.length} accepted attempts were never decided\n${lastOutput()}`);
       });
     } finally {
       await db.end();
@@ -123,7 +125,9 @@ describe('warden embedded: SIGKILLed while attempts pour in', () => {
     await waitFor('every consumer to catch up', async () => {
       const lags = await consumerLags(warden!.url);
       return lags.length > 0 && lags.every((lag) => lag === 0) ? true : undefined;
-    }, 120_000, 500);
+    }, 120_000, 500).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${lastOutput()}`);
+    });
     const resumed = await Promise.all(
       [throughKill, droppedEarly].map(async (before) => ({ before, after: await stream().open(before.lastEventId) })),
     );
