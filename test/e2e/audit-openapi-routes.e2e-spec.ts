@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { HTTP_METHODS, readOpenApiDocument, FastRoutes } from '#warden/http-kit';
 import { loadConfig, createApp, listen } from '#warden/runtime';
@@ -17,10 +20,11 @@ describe('the OpenAPI document and the routes of warden', () => {
   const methodsByUrl = new Map<string, Set<string>>();
   let app: NestFastifyApplication;
   let url: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'warden-e2e-routes-'));
 
   beforeAll(async () => {
-    // The in-process bus: the routes are the same as on Kafka, and no topic has to be created.
-    const config = loadConfig({ ...process.env, KAFKA_BROKERS: '', WARDEN_API_KEYS: API_KEYS, PORT: '0', HOST: '127.0.0.1' });
+    // The in-process bus: the routes are the same as on Kafka, and no topic has to be created. Its logs go to a folder of this test.
+    const config = loadConfig({ ...process.env, KAFKA_BROKERS: '', WARDEN_DATA_DIR: dataDir, WARDEN_API_KEYS: API_KEYS, PORT: '0', HOST: '127.0.0.1' });
     app = await createApp(wardenApp({ embeddedPostgres: false, inProcessBus: true }), config);
     app
       .getHttpAdapter()
@@ -33,7 +37,10 @@ describe('the OpenAPI document and the routes of warden', () => {
     url = (await listen(app, config)).replace('[::1]', '127.0.0.1');
   });
 
-  afterAll(() => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('documents every route warden registers, and nothing it does not', () => {
     // A route for every method (Nest's @All) is one "ANY" route; HEAD and OPTIONS come with others.

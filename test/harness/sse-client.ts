@@ -13,6 +13,8 @@ export class SseClient {
   readonly events: ServerSentEvent[] = [];
   lastEventId = '';
   status = 0;
+  /** The response's headers, once open. */
+  responseHeaders?: Headers;
   private readonly abort = new AbortController();
   private done?: Promise<void>;
 
@@ -27,6 +29,7 @@ export class SseClient {
       signal: this.abort.signal,
     });
     this.status = response.status;
+    this.responseHeaders = response.headers;
     if (lastEventId) this.lastEventId = lastEventId;
     if (response.body) this.done = this.read(response.body).catch(() => undefined);
     return this;

@@ -10,7 +10,7 @@ import type { WardenMode } from './warden-mode.js';
 
 /**
  * All of Warden in one process: the gateway API, the ban engine and the audit modules, on Kafka or
- * on the in-process bus (which then gets its active bans back from Postgres at start).
+ * on the in-process bus (whose decisions log, when new, gets the active bans from Postgres at start).
  */
 export function wardenApp(mode: WardenMode): AppDefinition {
   return {

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '#warden/contracts';
 import { ConsumerHealth, type ConsumerHealthReport } from './consumer-health.js';
@@ -11,163 +14,129 @@ import {
   type TopicFollower,
   type TopicRecords,
 } from './message-bus.js';
+import { GroupOffsets } from './group-offsets.js';
+import type { LogRecord } from './log-record-codec.js';
 import { BatchAbandonedError, handleWithBreaker } from './poison-pill-breaker.js';
 import { CatchUp, deliverFollowed } from './topic-follower.js';
-
-interface StoredRecord {
-  readonly offset: number;
-  readonly key: string | null;
-  readonly value: Buffer;
-  /** When it was appended (epoch ms), for the topic's retention. */
-  readonly at: number;
-}
-
-class TopicLog {
-  records: StoredRecord[] = [];
-  nextOffset = 0;
-  /** Committed offset (next to read) of each consumer group. */
-  readonly committed = new Map<string, number>();
-  private waiters: Array<() => void> = [];
-
-  constructor(
-    readonly compacted: boolean,
-    /** The topic's `retention.ms`: older records go, read or not, as on Kafka (undefined: kept). */
-    private readonly retentionMs: number | undefined,
-  ) {}
-
-  append(records: readonly OutgoingRecord[], at: number): void {
-    for (const record of records) {
-      const value = typeof record.value === 'string' ? Buffer.from(record.value) : record.value;
-      this.records.push({ offset: this.nextOffset++, key: record.key, value, at });
-    }
-    this.dropExpired(at);
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((wake) => wake());
-  }
-
-  /** Resolves when a record is appended, or after `ms`. */
-  waitForRecords(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  read(from: number, max: number): StoredRecord[] {
-    // Offsets ascend (with gaps once compacted).
-    const start = this.firstIndex((record) => record.offset >= from);
-    return this.records.slice(start, start + max);
-  }
-
-  /** Followers commit nothing (the verdicts topic has only followers): without this it would grow forever. */
-  private dropExpired(now: number): void {
-    if (this.retentionMs === undefined || this.records.length === 0 || this.records[0]!.at >= now - this.retentionMs) return;
-    const cutoff = now - this.retentionMs;
-    this.records = this.records.slice(this.firstIndex((record) => record.at >= cutoff));
-  }
-
-  /** Binary search: the first record for which `reached` holds, where it holds for all after it too. */
-  private firstIndex(reached: (record: StoredRecord) => boolean): number {
-    let low = 0;
-    let high = this.records.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (reached(this.records[middle]!)) high = middle;
-      else low = middle + 1;
-    }
-    return low;
-  }
-
-  commit(groupId: string, next: number): void {
-    this.committed.set(groupId, next);
-    this.trim();
-  }
-
-  /**
-   * Bounds memory as Kafka's retention and compaction would: a plain topic drops what every group
-   * has read; a compacted one keeps the latest record of each key.
-   */
-  private trim(): void {
-    if (this.compacted) {
-      if (this.records.length < 1_024) return;
-      const latest = new Map<string | null, number>();
-      this.records.forEach((record, index) => latest.set(record.key, index));
-      if (latest.size * 2 > this.records.length) return;
-      this.records = this.records.filter((record, index) => record.key === null || latest.get(record.key) === index);
-    } else if (this.committed.size > 0) {
-      const low = Math.min(...this.committed.values());
-      const keepFrom = this.records.findIndex((record) => record.offset >= low);
-      this.records = keepFrom < 0 ? [] : this.records.slice(keepFrom);
-    }
-  }
-}
+import { TopicLog } from './topic-log.js';
 
 /** Stored records as a consumer reads them (one partition: 0). */
-function rawRecords(topic: string, batch: readonly StoredRecord[]): RawRecord[] {
+function rawRecords(topic: string, batch: readonly LogRecord[]): RawRecord[] {
   return batch.map((record) => ({ topic, partition: 0, offset: String(record.offset), key: record.key, value: record.value }));
 }
 
 const MAX_BATCH = 1_000;
 const IDLE_WAIT_MS = 1_000;
+/** How long a consumer waits before it reads its batch again after the bus could not record its progress. */
+const COMMIT_RETRY_MS = 1_000;
+
+export interface InProcessBusOptions {
+  /** Where the logs and the groups' offsets live: `<data folder>/bus` in the embedded mode. */
+  readonly directory: string;
+  /** The clock of the topics' retention. */
+  readonly now?: () => number;
+  /** As `WARDEN_POISON_TRIES`. */
+  readonly poisonTries?: number;
+  /** The size at which a topic's log file is closed and a new one begun (old ones are deleted whole). */
+  readonly segmentBytes?: number;
+}
 
 /**
  * The embedded mode's stand-in for Kafka, behind the same {@link MessageBus} port: one ordered
  * log per topic, consumer groups with committed offsets, batches, redelivery after a failed
- * handler, and the same DLQ step. It lives in memory: records not yet handled are gone when the
- * process dies, which the embedded mode accepts (DESIGN §4: a first look, demos, development).
+ * handler, and the same DLQ step. Logs and offsets are kept in `directory` (DESIGN §2, §4): a
+ * publish resolves once its records are on disk (so an attempt answered 202 survives a SIGKILL),
+ * and a restart finds every record still retained at the offsets it had, and each group where it
+ * last committed (so stream cursors stay valid).
  */
 export class InProcessMessageBus extends MessageBus {
-  /** Its logs live in memory: after a restart every topic starts again at offset 0. */
-  override get offsetsSurviveRestarts(): boolean {
-    return false;
-  }
+  private readonly topics = new Map<string, Promise<TopicLog>>();
+  private offsetsOpened?: Promise<GroupOffsets>;
+  private epochRead?: Promise<string>;
+  private readonly directory: string;
+  private readonly now: () => number;
+  private readonly poisonTries: number;
+  private readonly segmentBytes: number;
 
-  private readonly topics = new Map<string, TopicLog>();
-
-  /** `now` is the clock of the topics' retention; `poisonTries` as `WARDEN_POISON_TRIES`. */
-  constructor(
-    private readonly now: () => number = Date.now,
-    private readonly poisonTries = 3,
-  ) {
+  constructor(options: InProcessBusOptions) {
     super();
+    this.directory = options.directory;
+    this.now = options.now ?? Date.now;
+    this.poisonTries = options.poisonTries ?? 3;
+    this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024;
   }
 
   private readonly running = new Set<{ stopped: boolean; done: Promise<void> }>();
   private readonly subscriptions = new Set<ConsumerHealth>();
   private readonly logger = new Logger(InProcessMessageBus.name);
+  private closed = false;
 
-  private log(topic: string): TopicLog {
+  private offsets(): Promise<GroupOffsets> {
+    this.offsetsOpened ??= GroupOffsets.open(join(this.directory, 'group-offsets'), this.segmentBytes, this.logger);
+    return this.offsetsOpened;
+  }
+
+  /** A topic's log, opened (read from disk) on first use; a topic no spec named is plain and kept forever. */
+  private log(topic: string, spec?: TopicSpec): Promise<TopicLog> {
     let log = this.topics.get(topic);
     if (!log) {
-      log = new TopicLog(false, undefined);
+      if (this.closed) return Promise.reject(new Error('the in-process bus is closed'));
+      if (topic === '.' || topic === '..' || topic.includes('/')) return Promise.reject(new Error(`${JSON.stringify(topic)} cannot name a topic`));
+      const retention = spec?.config['retention.ms'];
+      log = this.offsets().then((offsets) =>
+        TopicLog.open({
+          directory: join(this.directory, 'topics', topic),
+          compacted: spec?.config['cleanup.policy'] === 'compact',
+          retentionMs: retention === undefined ? undefined : Number(retention),
+          committed: offsets.of(topic),
+          segmentBytes: this.segmentBytes,
+          now: this.now,
+          logger: this.logger,
+        }),
+      );
       this.topics.set(topic, log);
     }
     return log;
   }
 
-  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
-    for (const spec of specs) {
-      const retention = spec.config['retention.ms'];
-      if (!this.topics.has(spec.name)) {
-        this.topics.set(spec.name, new TopicLog(spec.config['cleanup.policy'] === 'compact', retention === undefined ? undefined : Number(retention)));
-      }
+  /**
+   * Names the offsets this bus counts in: the same for as long as its folder is kept, a new one
+   * for a new folder (where offsets start over). The decision stream sends it beside its cursors.
+   */
+  epoch(): Promise<string> {
+    this.epochRead ??= this.readEpoch();
+    return this.epochRead;
+  }
+
+  private async readEpoch(): Promise<string> {
+    const path = join(this.directory, 'epoch');
+    try {
+      return (await readFile(path, 'utf8')).trim();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    await this.offsets(); // makes the folder
+    const epoch = randomUUID();
+    await writeFile(`${path}.tmp`, epoch, { flush: true });
+    await rename(`${path}.tmp`, path);
+    return epoch;
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    await Promise.all(specs.map((spec) => this.log(spec.name, spec)));
   }
 
   async publish(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length > 0) this.log(topic).append(records, this.now());
+    if (records.length > 0) await (await this.log(topic)).append(records);
   }
 
+  /** One topic after the other, in the order given (a decision is readable before the verdict that names its ban). */
   async publishMany(batches: readonly TopicRecords[]): Promise<void> {
     for (const batch of batches) await this.publish(batch.topic, batch.records);
   }
 
   async subscribe<T>(subscription: BatchSubscription<T>): Promise<Subscribed> {
-    const log = this.log(subscription.topic);
+    const log = await this.log(subscription.topic);
     const groupId = subscription.groupId;
     if (!log.committed.has(groupId)) log.committed.set(groupId, subscription.fromBeginning === false ? log.nextOffset : 0);
     const health = new ConsumerHealth(groupId, subscription.topic);
@@ -214,9 +183,18 @@ export class InProcessMessageBus extends MessageBus {
           logger: this.logger,
           pause,
         });
-        await this.publishMany(rejectionRecords(subscription.topic, [...refused, ...failed]));
+        const next = batch[batch.length - 1]!.offset + 1;
+        try {
+          await this.publishMany(rejectionRecords(subscription.topic, [...refused, ...failed]));
+          await (await this.offsets()).save(subscription.topic, subscription.groupId, next);
+        } catch (error) {
+          // The disk refused the dead letters or the commit: the batch comes again once it is waited out.
+          this.logger.error({ msg: 'could not record a batch as done; it will be handled again', topic: subscription.topic, group: subscription.groupId, err: String(error) });
+          await pause(COMMIT_RETRY_MS);
+          continue;
+        }
         if (refused.length + failed.length > 0) this.metrics?.deadLettered(subscription.topic, [...refused, ...failed].map((record) => record.reason));
-        log.commit(subscription.groupId, batch[batch.length - 1]!.offset + 1);
+        log.commit(subscription.groupId, next);
       } catch (error) {
         if (!(error instanceof BatchAbandonedError)) throw error;
       } finally {
@@ -226,9 +204,10 @@ export class InProcessMessageBus extends MessageBus {
   }
 
   async follow<T>(follower: TopicFollower<T>): Promise<Following> {
-    const log = this.log(follower.topic);
+    const log = await this.log(follower.topic);
     const end = log.nextOffset;
-    const catchUp = new CatchUp(follower.from === 'end' ? [] : [{ partition: 0, start: 0n, end: BigInt(end) }]);
+    const start = log.records[0]?.offset ?? end;
+    const catchUp = new CatchUp(follower.from === 'end' ? [] : [{ partition: 0, start: BigInt(start), end: BigInt(end) }]);
     const state = { stopped: false, done: Promise.resolve() };
     state.done = this.followLog(log, follower, follower.from === 'end' ? end : 0, catchUp, state);
     this.running.add(state);
@@ -247,6 +226,8 @@ export class InProcessMessageBus extends MessageBus {
     while (!state.stopped) {
       const batch = log.read(next, MAX_BATCH);
       if (batch.length === 0) {
+        // Nothing at or after `next`: the records up to the end are read, or were dropped (retention) meanwhile.
+        catchUp.reached(0, BigInt(log.nextOffset));
         await log.waitForRecords(IDLE_WAIT_MS);
         continue;
       }
@@ -259,14 +240,27 @@ export class InProcessMessageBus extends MessageBus {
     }
   }
 
-  async isHealthy(): Promise<boolean> {
-    return true;
+  /** Disk writes so far, each with its sync, over every topic's log (not the offsets'): publishes per write show the group commit. */
+  async diskWrites(): Promise<number> {
+    const logs = await Promise.all(this.topics.values());
+    return logs.reduce((writes, log) => writes + log.writes, 0);
   }
 
+  /** False once a log could not be written or synced: publishes fail from then on. */
+  async isHealthy(): Promise<boolean> {
+    const logs = await Promise.all([...this.topics.values(), ...(this.offsetsOpened ? [this.offsetsOpened] : [])]);
+    return logs.every((log) => log.failure === undefined);
+  }
+
+  /** Stops every consumer and follower, lets the writes under way reach the disk, and closes the files. */
   async close(): Promise<void> {
+    this.closed = true;
     const running = [...this.running];
     running.forEach((state) => (state.stopped = true));
     this.running.clear();
     await Promise.all(running.map((state) => state.done));
+    const logs = await Promise.allSettled([...this.topics.values()]);
+    await Promise.all(logs.map((log) => (log.status === 'fulfilled' ? log.value.close() : undefined)));
+    if (this.offsetsOpened) await (await this.offsetsOpened).close();
   }
 }

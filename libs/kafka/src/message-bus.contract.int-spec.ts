@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topic, TOPIC_SPECS, type DeadLetter } from '#warden/contracts';
 import { waitFor } from '../../../test/harness/wait-for.js';
 import { InProcessMessageBus } from './in-process-message-bus.js';
 import { KafkaMessageBus } from './kafka-message-bus.js';
 import type { ConsumedRecord, MessageBus } from './message-bus.js';
+
+/** The in-process buses' folders, one per test, removed at the end. */
+const folders = mkdtempSync(join(tmpdir(), 'warden-bus-contract-'));
+afterAll(() => rmSync(folders, { recursive: true, force: true }));
 
 /** The contract both buses keep, run against a real broker and against the in-process stand-in. */
 const buses: Array<[string, () => { bus: MessageBus; prefix: string }]> = [
@@ -16,7 +23,7 @@ const buses: Array<[string, () => { bus: MessageBus; prefix: string }]> = [
       return { bus: new KafkaMessageBus({ brokers, clientId: 'bus-test', topicPrefix: prefix, partitions: 2 }), prefix };
     },
   ],
-  ['in-process', () => ({ bus: new InProcessMessageBus(), prefix: '' })],
+  ['in-process', () => ({ bus: new InProcessMessageBus({ directory: mkdtempSync(join(folders, 'bus-')) }), prefix: '' })],
 ];
 
 const decodeNumber = (value: Buffer): number => {

@@ -84,14 +84,6 @@ export abstract class MessageBus {
     this.metrics = metrics;
   }
 
-  /**
-   * Whether a topic's offsets go on where they were after the process restarts (Kafka: yes). Where
-   * they start over, an offset kept elsewhere (the engine's checkpoints) names no record any more.
-   */
-  get offsetsSurviveRestarts(): boolean {
-    return true;
-  }
-
   abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
   /** Resolves once every record is acknowledged by all in-sync replicas. */
   abstract publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TOPIC_SPECS } from '#warden/contracts';
 import { WARDEN_CONFIG, type WardenConfig, ReadinessRegistry } from '#warden/runtime';
@@ -8,8 +9,15 @@ import { KafkaMessageBus } from './kafka-message-bus.js';
 import { MessageBus } from './message-bus.js';
 
 /**
- * Provides the {@link MessageBus}: Kafka when `KAFKA_BROKERS` is set, the in-process bus
- * otherwise. Creates Warden's topics at start and reports the bus in readiness.
+ * Names the offsets the bus counts in, for those who hand offsets out as cursors (the decision
+ * stream): `kafka`, or the in-process bus's own, the same for as long as its data folder is kept.
+ */
+export const BUS_EPOCH = Symbol('BUS_EPOCH');
+
+/**
+ * Provides the {@link MessageBus}: Kafka when `KAFKA_BROKERS` is set, the in-process bus, its logs
+ * in `<data folder>/bus`, otherwise. Creates Warden's topics at start and reports the bus in
+ * readiness.
  */
 @Global()
 @Module({
@@ -27,13 +35,18 @@ import { MessageBus } from './message-bus.js';
               poisonTries: config.poisonTries,
               sessionTimeoutMs: config.kafkaSessionTimeoutMs,
             })
-          : new InProcessMessageBus(Date.now, config.poisonTries);
+          : new InProcessMessageBus({ directory: join(config.dataDir, 'bus'), poisonTries: config.poisonTries });
         bus.instrument(new BusMetrics(registry));
         return bus;
       },
     },
+    {
+      provide: BUS_EPOCH,
+      inject: [MessageBus],
+      useFactory: async (bus: MessageBus): Promise<string> => (bus instanceof InProcessMessageBus ? `in-process-${await bus.epoch()}` : 'kafka'),
+    },
   ],
-  exports: [MessageBus],
+  exports: [MessageBus, BUS_EPOCH],
 })
 export class MessagingModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MessagingModule.name);

@@ -160,9 +160,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
       state = new PartitionState(firstOffset, null);
     } else {
       // After the checkpoint's offset only records the bus refused (dead letters) can be missing.
-      // On a bus whose offsets start over at a restart, the checkpoint's offset names nothing: read on from here.
-      const from = loaded.nextOffset > firstOffset && this.parts.bus.offsetsSurviveRestarts ? loaded.nextOffset : firstOffset;
-      state = new PartitionState(from, loaded.nextOffset);
+      state = new PartitionState(loaded.nextOffset > firstOffset ? loaded.nextOffset : firstOffset, loaded.nextOffset);
       state.streamTime = loaded.streamTime;
       for (const { subject, state: subjectState } of loaded.states) {
         const held = subjectState as SubjectState;

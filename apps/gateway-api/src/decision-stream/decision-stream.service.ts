@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 import { scopeOfSubject } from '#warden/ban-policy';
-import { WARDEN_CONFIG, type WardenConfig } from '#warden/runtime';
 import { DECISION_STREAM_EPOCH_HEADER } from '#warden/contracts';
+import { BUS_EPOCH } from '#warden/kafka';
 import { DecisionView, type DecisionPosition, type ViewedDecision } from '../decision-view/decision-view.js';
 import { formatCursor } from './decision-cursor.js';
 
@@ -38,20 +37,16 @@ function eventText(decision: ViewedDecision, id: string | undefined): string {
 @Injectable()
 export class DecisionStreamService implements BeforeApplicationShutdown {
   private readonly open = new Set<ServerResponse>();
-  /**
-   * Names the offsets the cursors count in (header `Warden-Stream-Epoch`). Kafka keeps them
-   * across restarts and instances; the in-process bus starts its topic over at each start (refilled with
-   * the active bans), so there a cursor from an earlier process means nothing and a client that
-   * sees a new epoch must read everything again.
-   */
-  private readonly epoch: string;
-
   constructor(
     @Inject(DecisionView) private readonly view: DecisionView,
-    @Inject(WARDEN_CONFIG) config: WardenConfig,
+    /**
+     * Names the offsets the cursors count in (header `Warden-Stream-Epoch`). Kafka keeps them
+     * across restarts and instances, the in-process bus for as long as its data folder is kept; a
+     * client that sees a new epoch (a new folder: offsets started over) must read everything again.
+     */
+    @Inject(BUS_EPOCH) private readonly epoch: string,
     @Inject(Registry) registry: Registry,
   ) {
-    this.epoch = config.kafka ? 'kafka' : `in-process-${randomUUID()}`;
     const open = this.open;
     new Gauge({
       name: 'warden_decision_stream_clients',

@@ -5,10 +5,13 @@ import { BansRepository } from '#warden/persistence';
 import { banRowDecisionRecord } from '../../../ban-engine/src/decisions/wire-records.js';
 
 /**
- * The in-process bus lives in memory: after a restart its compacted `auth.ban-decisions` topic is
- * empty, yet the gateway builds its view of active bans by reading that topic. So at start, before
- * the view begins to read (it starts on application bootstrap), this publishes once more the
- * decision of every ban Postgres holds as still active: the record the engine published for it.
+ * The in-process bus keeps `auth.ban-decisions` in the data folder, and the gateway builds its view
+ * of active bans by reading that topic. A folder whose bus logs are new while Postgres holds bans
+ * (a folder from a Warden whose bus lived in memory, or `DATABASE_URL` with a new folder) would
+ * show none of them: so at start, before the view begins to read (it starts on application
+ * bootstrap), when the topic holds no record at all, this publishes the decision of every ban
+ * Postgres holds as still active: the record the engine published for it. A topic with records
+ * is left alone: it is the newer truth (the engine publishes before its transaction commits).
  *
  * Its module is not global, so Nest initialises it after the global PersistenceModule (schema
  * migrated) and MessagingModule (topics created).
@@ -23,9 +26,22 @@ export class ActiveBansSeeder implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    if (await this.decisionsKept()) return;
     const bans = await this.bans.activeAt(new Date());
     const records = bans.map((ban) => banRowDecisionRecord(ban, ban.since));
     await this.bus.publish(Topic.banDecisions, records.map((record) => ({ key: record.subject, value: JSON.stringify(record) })));
     this.logger.log({ msg: 'republished the active bans for the gateway view', bans: records.length });
+  }
+
+  /** Whether `auth.ban-decisions` holds any record (read to its end, stopping at the first). */
+  private async decisionsKept(): Promise<boolean> {
+    let kept = false;
+    const following = await this.bus.follow({ topic: Topic.banDecisions, from: 'beginning', decode: () => undefined, handle: () => void (kept = true) });
+    try {
+      await following.caughtUp;
+      return kept;
+    } finally {
+      await following.stop();
+    }
   }
 }

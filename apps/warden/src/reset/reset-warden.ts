@@ -31,7 +31,7 @@ export function resetPlan(dataDir: string, runsAsOtherUser: boolean): ResetPlan 
       throw new Error(`${folder} holds none of the files Warden keeps there (${WARDEN_FILES.join(', ')}); it is not a Warden data folder, so nothing was removed`);
     }
     const inside = existsSync(join(folder, 'postgres')) ? `; ${CLUSTER_HOLDS}` : '';
-    remove.push({ path: folder, holds: `the data folder: the API key, the PostgreSQL password and log${inside}` });
+    remove.push({ path: folder, holds: `the data folder: the API key, the PostgreSQL password and log, the in-process bus's topics${inside}` });
   }
   const cluster = locateClusterFolder(folder, runsAsOtherUser);
   if (cluster.outside && existsSync(cluster.path)) {
