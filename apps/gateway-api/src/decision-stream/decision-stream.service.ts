@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
@@ -26,6 +25,22 @@ function eventText(decision: ViewedDecision, id: string | undefined): string {
     visible: decision.visible,
   });
   return `${id === undefined ? '' : `id: ${id}\n`}event: decision\ndata: ${data}\n\n`;
+}
+
+/**
+ * Resolves at the response's next `drain` or its `close`, and leaves no listener behind: a large
+ * backlog waits for many drains (racing two `once` promises left one listener per wait).
+ */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 /**
@@ -112,7 +127,7 @@ export class DecisionStreamService implements BeforeApplicationShutdown {
       if (chunk.length >= CHUNK_CHARS) {
         const flushed = response.write(chunk);
         chunk = '';
-        if (!flushed) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+        if (!flushed) await drainedOrClosed(response);
       }
     }
     if (closed) return;
