@@ -18,8 +18,10 @@ describe('checkAddressOf / checkSubjectsAt', () => {
     fc.assert(
       fc.property(fc.record({ ip, account, credentialFingerprint }), prefixes, (query, lengths) => {
         const at = checkAddressOf(query.ip, policy, lengths);
-        expect(checkSubjectsAt(query, at, policy)).toEqual(checkSubjects(query, policy, lengths));
+        const keys = checkSubjectsAt(query, at, policy);
+        expect(keys).toEqual(checkSubjects(query, policy, lengths));
         expect(at.keys).toEqual(checkSubjects({ ip: query.ip }, policy, lengths));
+        expect(keys.slice(keys.length - at.keys.length)).toEqual(at.keys);
       }),
       { numRuns: 2_000 },
     );

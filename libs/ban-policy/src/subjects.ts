@@ -217,8 +217,9 @@ export function checkAddressOf(ip: string, policy: Policy, rangePrefixes: RangeP
 
 /**
  * `checkSubjects(query, policy, at.rangePrefixes)` where `at = checkAddressOf(query.ip, policy, …)`:
- * the same keys, without parsing the address again, and without forming anything when there is
- * no account (account subjects are formed only with an account: then the address's keys are all).
+ * the same keys, without parsing the address again. They end with `at.keys` (the account's
+ * subjects come first), and are `at.keys` itself without account (account subjects are formed only
+ * with an account), so a caller may keep what it found for the address's own.
  */
 export function checkSubjectsAt(query: SubjectQuery, at: CheckAddress, policy: Policy): readonly string[] {
   if (query.account === undefined || query.account === null || normalizeAccount(query.account) === null) return at.keys;

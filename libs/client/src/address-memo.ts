@@ -13,17 +13,15 @@ export interface MemoizedAddress {
  * parsing an address and printing its subject strings cost more than the rest of a check, and
  * looking them up in a map of a million bans costs more than looking up the address here.
  *
- * Bounded as a two-generation cache (an approximate LRU): hits go to the young map; when it holds
- * `capacity` addresses it becomes the old one and the old one is dropped, so an address asked
- * again since survives; at most 2 × `capacity` are held. A hit is one Map lookup, with no list to
- * update. An address is kept from its second miss on, as a table of hashes (no strings, nothing
- * for the garbage collector) remembers: a flood of addresses each asked once (a spread attack)
- * would otherwise fill it with subjects never asked again, and keeping those costs the garbage
+ * At most `capacity` addresses, all dropped at once when it is full (addresses still asked come
+ * back within two checks): a hit is one Map lookup, a miss one more, with no list to update. An
+ * address is kept from its second miss on, as a table of hashes (no strings, nothing for the
+ * garbage collector) remembers: a flood of addresses each asked once (a spread attack) would
+ * otherwise fill it with subjects never asked again, and keeping those costs the garbage
  * collector more than forming them.
  */
 export class AddressMemo {
-  private young = new Map<string, MemoizedAddress>();
-  private old = new Map<string, MemoizedAddress>();
+  private readonly kept = new Map<string, MemoizedAddress>();
   private readonly missed: Uint32Array;
 
   constructor(
@@ -35,7 +33,7 @@ export class AddressMemo {
   }
 
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.kept.size;
   }
 
   /**
@@ -43,23 +41,15 @@ export class AddressMemo {
    * change). Throws InvalidIpAddressError for an address that does not parse (not kept).
    */
   of(ip: string, rangePrefixes: RangePrefixes): MemoizedAddress {
-    const young = this.young.get(ip);
-    if (young !== undefined && young.address.rangePrefixes === rangePrefixes) return young;
-    const old = young === undefined ? this.old.get(ip) : undefined;
-    if (old !== undefined && old.address.rangePrefixes === rangePrefixes) return this.keep(ip, old);
+    const known = this.kept.get(ip);
+    if (known !== undefined && known.address.rangePrefixes === rangePrefixes) return known;
     const address = checkAddressOf(ip, this.policy, rangePrefixes);
     // One held with other lengths is formed again in its place; a new one is kept on its second miss.
-    if (young !== undefined || old !== undefined || this.missedBefore(ip)) return this.keep(ip, { address, lookup: new SubjectLookup(address.keys) });
-    return { address, lookup: undefined };
-  }
-
-  private keep(ip: string, address: MemoizedAddress): MemoizedAddress {
-    if (this.young.size >= this.capacity && !this.young.has(ip)) {
-      this.old = this.young;
-      this.young = new Map();
-    }
-    this.young.set(ip, address);
-    return address;
+    if (known === undefined && !this.missedBefore(ip)) return { address, lookup: undefined };
+    if (known === undefined && this.kept.size >= this.capacity) this.kept.clear();
+    const kept = { address, lookup: new SubjectLookup(address.keys) };
+    this.kept.set(ip, kept);
+    return kept;
   }
 
   /**

@@ -5,8 +5,8 @@ import type { DecisionCache } from './decision-cache.js';
 
 /**
  * `check` from the cache: `/v1/check`'s answer with the policy library's subjects (`checkSubjects`)
- * and answer (`banStatus`), the subjects of recent addresses kept (AddressMemo) and, for a check
- * without account, their bans too while the cache is unchanged.
+ * and answer (`banStatus`), the subjects of recent addresses kept (AddressMemo), and the bans found
+ * on them too while the cache is unchanged.
  */
 export class CacheCheck {
   private readonly addresses: AddressMemo;
@@ -22,7 +22,7 @@ export class CacheCheck {
   answer(cache: DecisionCache, query: SubjectQuery, at: number): CheckResult {
     const { address, lookup } = this.addresses.of(query.ip, cache.rangePrefixes());
     const subjects = checkSubjectsAt(query, address, this.policy);
-    // Without account the subjects are the address's own: looked up again only when the cache changed.
-    return subjects === address.keys && lookup !== undefined ? cache.answerFor(lookup, at) : cache.answer(subjects, at);
+    // The address's own subjects come last: for a kept address, looked up again only when the cache changed.
+    return lookup !== undefined ? cache.answerFor(lookup, at, subjects) : cache.answer(subjects, at);
   }
 }

@@ -77,27 +77,30 @@ export class DecisionCache {
   }
 
   /**
-   * `answer(lookup.keys, at)`, looking the keys up only when this cache changed since `lookup` was
-   * last answered (a ban that ends by its `until` meanwhile is skipped all the same). A refusal by
-   * one ban is formed again only when its Retry-After (whole seconds) changes.
+   * `answer(subjects, at)` where `subjects` end with `lookup.keys` (`checkSubjectsAt`: an account's
+   * subjects, then the address's own): the address's own are looked up again only when this cache
+   * changed since `lookup` was last answered (a ban that ends by its `until` meanwhile is skipped
+   * all the same). A refusal by one ban of the address alone is formed again only when its
+   * Retry-After (whole seconds) changes.
    */
-  answerFor(lookup: SubjectLookup, at: number): CheckResult {
+  answerFor(lookup: SubjectLookup, at: number, subjects: readonly string[] = lookup.keys): CheckResult {
     const { keys, bans } = lookup;
     if (lookup.version !== this.version) {
       for (let i = 0; i < keys.length; i++) bans[i] = this.bans.get(keys[i]!);
       lookup.version = this.version;
       lookup.answer = undefined;
     }
+    const others = subjects.length - keys.length;
     let blocking: ActiveBan | undefined;
     let more = false;
-    for (let i = 0; i < bans.length; i++) {
-      const ban = bans[i];
+    for (let i = 0; i < subjects.length; i++) {
+      const ban = i < others ? this.bans.get(subjects[i]!) : bans[i - others];
       if (ban === undefined || ban.until <= at) continue;
       more = blocking !== undefined;
       blocking = ban;
     }
     if (blocking === undefined) return ALLOWED_FROM_CACHE;
-    if (more) return resultOfStatus(banStatus(bans, at));
+    if (others > 0 || more) return resultOfStatus(banStatus(subjects.map((subject, i) => (i < others ? this.bans.get(subject) : bans[i - others])), at));
     // banStatus of a single ban depends on `at` through its Retry-After only.
     if (lookup.answer?.retryAfter !== retryAfterSeconds(blocking.until, at)) lookup.answer = resultOfStatus(banStatus(bans, at));
     return lookup.answer;

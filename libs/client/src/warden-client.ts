@@ -22,8 +22,8 @@ export interface WardenClientOptions extends WardenEndpoint {
    */
   readonly policy?: Policy;
   /**
-   * Addresses whose subjects `check` keeps formed, per generation of the cache (up to twice as
-   * many are held, about 300 bytes each). Default 16,384.
+   * Addresses whose subjects `check` keeps formed (and the bans found on them), at most: about
+   * 650 bytes each (1 KB for IPv6). Default 16,384.
    */
   readonly addressCacheSize?: number;
   /** Retry-After of the `closed` answer, in seconds. Default 5. */
