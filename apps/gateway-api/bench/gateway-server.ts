@@ -55,3 +55,16 @@ const viewBytes = heapAfterGc() - before;
 say(`view filled in ${(fillMs / 1_000).toFixed(1)} s`);
 const url = (await listen(app, config)).replace('[::1]', '127.0.0.1');
 process.send?.({ port: Number(new URL(url).port), viewBytes, bans: view.size, fillMs });
+
+// `{ ban: subject }` from bench:client: a decision applied to the view now, as the follower applies
+// each one it reads, answered with when (epoch ms, sub-ms precision): the time from here to a
+// client's cache is the decision stream's part of the staleness, without the engine's.
+let nextOffset = BANS + rangeLengths.length;
+process.on('message', (message: { ban?: string }) => {
+  if (typeof message.ban !== 'string') return;
+  const { key, value } = banDecision(message.ban, { seconds: 3_600, visible: true });
+  const record = { topic: 'auth.ban-decisions', partition: 0, offset: String(nextOffset++), key, value: decodeBanDecision(Buffer.from(value)) };
+  const appliedAt = performance.timeOrigin + performance.now();
+  view.apply([record]);
+  process.send?.({ banned: message.ban, appliedAt });
+});

@@ -9,6 +9,9 @@ export { sweepEndedBans } from './ended-bans.js';
 export { RangePrefixCounter } from './range-prefixes.js';
 export {
   checkSubjects,
+  checkAddressOf,
+  checkSubjectsAt,
+  type CheckAddress,
   rangePrefixOfSubject,
   NO_RANGE_PREFIXES,
   type RangePrefixes,

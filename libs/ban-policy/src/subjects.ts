@@ -194,7 +194,39 @@ export const NO_RANGE_PREFIXES: RangePrefixes = { ipv4: [], ipv6: [] };
  * the policy's own, under the same allowlist rule (an allowlisted address is never blocked). Throws InvalidIpAddressError for an address that does not parse.
  */
 export function checkSubjects(query: SubjectQuery, policy: Policy, rangePrefixes: RangePrefixes = NO_RANGE_PREFIXES): string[] {
-  const address = addressSubjectsOf(query.ip, policy);
+  return checkKeys(query, addressSubjectsOf(query.ip, policy), policy, rangePrefixes);
+}
+
+/**
+ * What `checkSubjects` forms from an address alone, for a caller that keeps it per address (the
+ * gateway library answers every check from memory, most of them from addresses it has seen).
+ */
+export interface CheckAddress {
+  readonly address: AddressSubjects;
+  /** The lengths it was formed for: when the lengths in force are another object, form it again. */
+  readonly rangePrefixes: RangePrefixes;
+  /** `checkSubjects` of a check without account from this address. */
+  readonly keys: readonly string[];
+}
+
+/** Throws InvalidIpAddressError for an address that does not parse. */
+export function checkAddressOf(ip: string, policy: Policy, rangePrefixes: RangePrefixes = NO_RANGE_PREFIXES): CheckAddress {
+  const address = addressSubjectsOf(ip, policy);
+  return { address, rangePrefixes, keys: checkKeys({ ip }, address, policy, rangePrefixes) };
+}
+
+/**
+ * `checkSubjects(query, policy, at.rangePrefixes)` where `at = checkAddressOf(query.ip, policy, …)`:
+ * the same keys, without parsing the address again. They end with `at.keys` (the account's
+ * subjects come first), and are `at.keys` itself without account (account subjects are formed only
+ * with an account), so a caller may keep what it found for the address's own.
+ */
+export function checkSubjectsAt(query: SubjectQuery, at: CheckAddress, policy: Policy): readonly string[] {
+  if (query.account === undefined || query.account === null || normalizeAccount(query.account) === null) return at.keys;
+  return checkKeys(query, at.address, policy, at.rangePrefixes);
+}
+
+function checkKeys(query: SubjectQuery, address: AddressSubjects, policy: Policy, rangePrefixes: RangePrefixes): string[] {
   const keys: string[] = [];
   for (const subject of formSubjects(query, address, policy).subjects) if (subject.applies) keys.push(subject.key);
   const { ip } = address;

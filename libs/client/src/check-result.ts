@@ -6,7 +6,10 @@ import type { BanItem, BanStatus, GatewayStatus } from '#warden/ban-policy';
  */
 export type CheckSource = 'cache' | 'remote' | 'open' | 'closed';
 
-/** What a login endpoint answers, as `/v1/check` says it: allow, 429 + Retry-After, or 401. */
+/**
+ * What a login endpoint answers, as `/v1/check` says it: allow, 429 + Retry-After, or 401. One
+ * object may answer many checks (freezing it would cost more than the check): read it only.
+ */
 export interface CheckResult {
   readonly allowed: boolean;
   /** null: as usual; 429 with `Retry-After` (a visible ban); 401, as for a wrong password (an invisible one). */
@@ -18,7 +21,7 @@ export interface CheckResult {
   readonly source: CheckSource;
 }
 
-const ALLOWED_FROM_CACHE: CheckResult = Object.freeze({ allowed: true, gatewayStatus: null, retryAfter: 0, bans: Object.freeze([]), source: 'cache' });
+export const ALLOWED_FROM_CACHE: CheckResult = Object.freeze({ allowed: true, gatewayStatus: null, retryAfter: 0, bans: Object.freeze([]), source: 'cache' });
 
 export function resultOfStatus(status: BanStatus): CheckResult {
   if (status.gatewayStatus === null) return ALLOWED_FROM_CACHE;

@@ -26,21 +26,21 @@ describe('DecisionCache', () => {
   ]) {
     cache.apply(each);
   }
-  const status = (ip: string, account?: string, at = now) => cache.status(checkSubjects({ ip, account }, policy), at);
+  const answer = (ip: string, account?: string, at = now) => cache.answer(checkSubjects({ ip, account }, policy), at);
 
   it('answers with the policy library: longest ban for Retry-After, 429 if any ban is visible', () => {
-    expect(status('198.51.100.4', ' Alice ')).toMatchObject({ gatewayStatus: 429, retryAfter: 120 });
-    expect(status('203.0.113.7')).toMatchObject({ gatewayStatus: 401, retryAfter: 60 });
-    expect(status('203.0.113.8').banned).toBe(false);
+    expect(answer('198.51.100.4', ' Alice ')).toMatchObject({ gatewayStatus: 429, retryAfter: 120 });
+    expect(answer('203.0.113.7')).toMatchObject({ gatewayStatus: 401, retryAfter: 60 });
+    expect(answer('203.0.113.8').allowed).toBe(true);
   });
 
   it('never blocks an allowlisted address, even inside a banned range', () => {
-    expect(status('192.0.2.10').banned).toBe(false);
+    expect(answer('192.0.2.10').allowed).toBe(true);
   });
 
   it('drops a ban at its until, and frees it on sweep', () => {
-    expect(status('198.51.100.9')).toMatchObject({ gatewayStatus: 401, retryAfter: 5 });
-    expect(status('198.51.100.9', undefined, now + 5_000).banned).toBe(false);
+    expect(answer('198.51.100.9')).toMatchObject({ gatewayStatus: 401, retryAfter: 5 });
+    expect(answer('198.51.100.9', undefined, now + 5_000).allowed).toBe(true);
     expect(cache.sweep(now + 5_000)).toBe(1);
     expect(cache.size).toBe(4);
   });
@@ -49,19 +49,19 @@ describe('DecisionCache', () => {
     const ranges = new DecisionCache();
     ranges.apply(decision('range:10.0.0.0/8', 600, true));
     ranges.apply(decision('range:2001:db8:1::/48', 600, false));
-    const check = (ip: string) => ranges.status(checkSubjects({ ip }, policy, ranges.rangePrefixes()), now);
+    const check = (ip: string) => ranges.answer(checkSubjects({ ip }, policy, ranges.rangePrefixes()), now);
     expect(check('10.1.2.3')).toMatchObject({ gatewayStatus: 429 });
     expect(check('2001:db8:1:2::3')).toMatchObject({ gatewayStatus: 401 });
-    expect(check('11.1.2.3').banned).toBe(false);
+    expect(check('11.1.2.3').allowed).toBe(true);
     ranges.apply(decision('range:10.0.0.0/8', 600, true, 'lifted'));
-    expect(check('10.1.2.3').banned).toBe(false);
+    expect(check('10.1.2.3').allowed).toBe(true);
     expect(ranges.rangePrefixes()).toEqual({ ipv4: [], ipv6: [48] });
   });
 
   it('forgets a lifted or expired subject', () => {
     cache.apply(decision('account:alice', 30, false, 'lifted'));
     cache.apply(decision('ip:203.0.113.7', 60, false, 'expired'));
-    expect(status('203.0.113.7', 'alice').banned).toBe(false);
+    expect(answer('203.0.113.7', 'alice').allowed).toBe(true);
   });
 });
 

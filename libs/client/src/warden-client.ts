@@ -1,8 +1,9 @@
-import { checkSubjects, DEFAULT_POLICY, type Policy } from '#warden/ban-policy';
+import { DEFAULT_POLICY, type Policy } from '#warden/ban-policy';
 import type { AttemptInput, DecisionStreamEvent, Verdict } from '#warden/contracts';
 import { AttemptReporter, stamped, type ReporterCounters } from './attempt-reporter.js';
 import { backoffDelay } from './backoff.js';
-import { ALLOWED_OPEN, deniedClosed, resultOfRemote, resultOfStatus, type CheckResult } from './check-result.js';
+import { CacheCheck } from './cache-check.js';
+import { ALLOWED_OPEN, deniedClosed, resultOfRemote, type CheckResult } from './check-result.js';
 import { DecisionStreamFollower, type StreamCounters, type StreamState } from './decision-stream-follower.js';
 import { WardenHttp, WardenUnavailableError, type WardenEndpoint } from './warden-http.js';
 
@@ -20,6 +21,11 @@ export interface WardenClientOptions extends WardenEndpoint {
    * `extendAllowlist(loadPolicy(text, 'yaml').policy, allowlist)`.
    */
   readonly policy?: Policy;
+  /**
+   * Addresses whose subjects `check` keeps formed (and the bans found on them), at most: about
+   * 650 bytes each (1 KB for IPv6). Default 16,384.
+   */
+  readonly addressCacheSize?: number;
   /** Retry-After of the `closed` answer, in seconds. Default 5. */
   readonly closedRetryAfterSeconds?: number;
   /** Deadline of a `/v1/check` call in `remote` mode; on failure the (stale) cache answers. Default 1,000 ms. */
@@ -88,7 +94,7 @@ export class WardenClient {
   private readonly http: WardenHttp;
   private readonly follower: DecisionStreamFollower;
   private readonly reporter: AttemptReporter;
-  private readonly policy: Policy;
+  private readonly cacheCheck: CacheCheck;
   private readonly mode: UnavailableMode;
   private readonly staleAfterMs: number;
   private readonly now: () => number;
@@ -96,7 +102,7 @@ export class WardenClient {
 
   constructor(private readonly options: WardenClientOptions) {
     this.http = new WardenHttp(options);
-    this.policy = options.policy ?? DEFAULT_POLICY;
+    this.cacheCheck = new CacheCheck(options.policy ?? DEFAULT_POLICY, options.addressCacheSize ?? 16_384);
     this.mode = options.onUnavailable ?? 'remote';
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
     this.now = options.now ?? Date.now;
@@ -213,8 +219,7 @@ export class WardenClient {
 
   private fromCache(query: CheckQuery, at: number): CheckResult {
     this.checkCounts.cache++;
-    const { cache } = this.follower;
-    const result = resultOfStatus(cache.status(checkSubjects(query, this.policy, cache.rangePrefixes()), at));
+    const result = this.cacheCheck.answer(this.follower.cache, query, at);
     if (!result.allowed) this.checkCounts.denied++;
     return result;
   }

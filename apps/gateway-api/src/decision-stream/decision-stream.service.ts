@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
@@ -25,6 +24,22 @@ function eventText(decision: ViewedDecision, id: string | undefined): string {
     visible: decision.visible,
   });
   return `${id === undefined ? '' : `id: ${id}\n`}event: decision\ndata: ${data}\n\n`;
+}
+
+/**
+ * Resolves at the response's next `drain` or its `close`, and leaves no listener behind: a large
+ * backlog waits for many drains (racing two `once` promises left one listener per wait).
+ */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 /**
@@ -107,7 +122,7 @@ export class DecisionStreamService implements BeforeApplicationShutdown {
       if (chunk.length >= CHUNK_CHARS) {
         const flushed = response.write(chunk);
         chunk = '';
-        if (!flushed) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+        if (!flushed) await drainedOrClosed(response);
       }
     }
     if (closed) return;

@@ -29,8 +29,8 @@ export class WardenGuard implements CanActivate {
     const refusal = refusalOf(result);
     if (!refusal) return true;
     const response = http.getResponse<{ header?: (name: string, value: string) => unknown; setHeader?: (name: string, value: string) => unknown }>();
+    // The content type too: Express's res.json and Fastify keep a JSON type already set, so the body is problem+json as elsewhere.
     for (const [name, value] of Object.entries(refusal.headers)) {
-      if (name === 'content-type') continue; // Nest writes the body as JSON itself
       if (response.header) response.header(name, value);
       else response.setHeader?.(name, value);
     }
