@@ -169,7 +169,8 @@ class Engines {
       const end = async (topic: string) => (await admin.fetchTopicOffsets(this.prefix + topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
       const [attemptsEnd, accountsEnd] = await Promise.all([end(Topic.loginAttempts), end(Topic.attemptsByAccount)]);
       const { rows } = await db.query<{ stage: string; n: string }>('SELECT stage, sum(next_offset)::text AS n FROM engine_checkpoints GROUP BY stage');
-      const at = Object.fromEntries(rows.map((row) => [row.stage, Number(row.n)]));
+      // Stages are named after the topics' prefix in the checkpoint tables.
+      const at = Object.fromEntries(rows.map((row) => [row.stage.slice(this.prefix.length), Number(row.n)]));
       return at.network === attemptsEnd && at.account === accountsEnd && accountsEnd > 0 ? true : undefined;
     } finally {
       await admin.disconnect();
@@ -197,10 +198,11 @@ function differences(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The accounts whose attempts come from more than one network: the account stage gets them from several network partitions. */
+/** The accounts attacked (failures) from more than one network: the account stage gets those from several network partitions. */
 function crossNetworkAccounts(): Set<string> {
   const networks = new Map<string, Set<string>>();
   for (const attempt of stream().attempts) {
+    if (attempt.outcome !== 'failure') continue;
     const seen = networks.get(attempt.account!) ?? new Set<string>();
     seen.add(networkKeyOf(attempt.ip, DEFAULT_POLICY));
     networks.set(attempt.account!, seen);

@@ -109,7 +109,8 @@ async function timeNoopConsumer(kafka: Kafka, topic: string): Promise<number> {
   return (TOTAL / (last - first)) * 1000;
 }
 
-const DECIDED_SQL = "SELECT coalesce(sum(next_offset), 0) AS n FROM engine_checkpoints WHERE stage = 'account'";
+/** Attempts the account stage of the deployment under `prefix` has checkpointed past. */
+const decidedSql = (prefix: string) => `SELECT coalesce(sum(next_offset), 0) AS n FROM engine_checkpoints WHERE stage = '${prefix}account'`;
 
 /** The top self-time functions of a CPU profile (node:inspector's Profiler). */
 function topSelfTime(profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples?: number[] }, count: number): string[] {
@@ -136,7 +137,7 @@ async function timeOneEngine(rig: BenchRig): Promise<number> {
   const app = await createApp(banEngineApp, benchConfig(rig));
   await app.listen(0, '127.0.0.1');
   const started = performance.now();
-  const rate = await timeCountUntil(rig, DECIDED_SQL, TOTAL, 'one engine: attempts decided');
+  const rate = await timeCountUntil(rig, decidedSql(rig.prefix), TOTAL, 'one engine: attempts decided');
   const wallMs = performance.now() - started;
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
@@ -157,7 +158,7 @@ async function timeTwoEngines(rig: BenchRig, prefix: string): Promise<number> {
     spawn(process.execPath, ['dist/apps/ban-engine/src/main.js'], { env: benchEnv(rig, prefix), stdio: ['ignore', 'ignore', 'inherit'] }),
   );
   try {
-    return await timeCountUntil(rig, DECIDED_SQL, TOTAL, 'two engines: attempts decided');
+    return await timeCountUntil(rig, decidedSql(prefix), TOTAL, 'two engines: attempts decided');
   } finally {
     for (const engine of engines) engine.kill('SIGTERM');
     await Promise.all(engines.map((engine) => new Promise((resolve) => (engine.exitCode !== null ? resolve(null) : engine.once('exit', resolve)))));
@@ -215,8 +216,8 @@ await withBenchRig(async (rig) => {
   say(`ban engine: ${one.toFixed(0)} attempts/s; no-op consumer: ${noop.toFixed(0)} attempts/s; ratio ${(one / noop).toFixed(3)}`);
   if (process.env.BENCH_TWO_ENGINES !== '0') {
     const second = `bench-${randomBytes(3).toString('hex')}.`;
-    // The second run starts from nothing: the first one's checkpoints and bans go.
-    await rig.pool.query('TRUNCATE engine_checkpoints, engine_subject_states, engine_recent_attempts, bans, ban_events');
+    // The second run's bans start from nothing (its checkpoints are apart already, under its own prefix).
+    await rig.pool.query('TRUNCATE bans, ban_events');
     await produceAll(rig, Topic.loginAttempts, records, 'attempts (second copy)', second);
     const two = await timeTwoEngines(rig, second);
     say(`two engine processes: ${two.toFixed(0)} attempts/s; two to one: ${(two / one).toFixed(2)}`);

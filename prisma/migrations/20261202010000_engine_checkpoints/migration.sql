@@ -4,7 +4,7 @@
 -- reads on from its offset. Subjects are no longer locked: each has one owner.
 
 CREATE TABLE "engine_checkpoints" (
-    "stage" VARCHAR(16) NOT NULL,
+    "stage" VARCHAR(255) NOT NULL,
     "partition" INTEGER NOT NULL,
     "next_offset" BIGINT NOT NULL,
     -- The latest event time decided (epoch ms): bans end by it, so a replay expires the same bans.
@@ -14,7 +14,7 @@ CREATE TABLE "engine_checkpoints" (
 );
 
 CREATE TABLE "engine_subject_states" (
-    "stage" VARCHAR(16) NOT NULL,
+    "stage" VARCHAR(255) NOT NULL,
     "partition" INTEGER NOT NULL,
     "subject" VARCHAR(1024) NOT NULL,
     "state" JSONB NOT NULL,
@@ -24,7 +24,7 @@ CREATE TABLE "engine_subject_states" (
 -- The ids a partition decided, one row per checkpoint (16 bytes per id), with the verdicts of
 -- those a ban applied to: a resent attempt is answered its first verdict and never counted twice.
 CREATE TABLE "engine_recent_attempts" (
-    "stage" VARCHAR(16) NOT NULL,
+    "stage" VARCHAR(255) NOT NULL,
     "partition" INTEGER NOT NULL,
     "from_offset" BIGINT NOT NULL,
     "ids" BYTEA NOT NULL,

@@ -45,6 +45,8 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
   protected readonly logger: Logger;
   /** The policy's rules of this stage's scopes. */
   protected readonly policy: Policy;
+  /** The stage's name in the checkpoint tables, with the topics' prefix: two deployments on one database keep apart. */
+  private readonly checkpointName: string;
 
   protected constructor(
     protected readonly stage: StageName,
@@ -53,6 +55,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
   ) {
     this.logger = new Logger(`${stage}-stage`);
     this.policy = stagePolicy(parts.config.policy, stage);
+    this.checkpointName = `${parts.config.topicPrefix}${stage}`;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -154,7 +157,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
     const held = this.partitions.get(partition);
     // At or before the expected record: this process's state is current (a redelivery skips what it decided).
     if (held !== undefined && firstOffset <= held.nextOffset) return held;
-    const loaded = await this.parts.checkpoints.load({ stage: this.stage, partition });
+    const loaded = await this.parts.checkpoints.load({ stage: this.checkpointName, partition });
     let state: PartitionState;
     if (loaded === undefined) {
       state = new PartitionState(firstOffset, null);
@@ -209,7 +212,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
 
   private async writeCheckpoint(tx: Transaction, partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
     const { checkpoints, bans } = this.parts;
-    await checkpoints.save(tx, { stage: this.stage, partition }, {
+    await checkpoints.save(tx, { stage: this.checkpointName, partition }, {
       expectedOffset: state.checkpointed,
       nextOffset,
       streamTime: state.streamTime,

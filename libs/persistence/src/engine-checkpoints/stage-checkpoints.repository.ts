@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database.js';
 import type { Transaction } from '../transaction.js';
 
-/** One stage partition's place (`stage`: `network` or `account`, the topic's partition). */
+/** One stage partition's place (`stage`: `network` or `account` after the topics' prefix; the topic's partition). */
 export interface StagePartition {
   readonly stage: string;
   readonly partition: number;
