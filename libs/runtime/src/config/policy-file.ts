@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_POLICY, extendAllowlist, loadPolicy, policyFormatOf, type Policy } from '#warden/ban-policy';
+import { DEFAULT_POLICY, extendAllowlist, loadPolicy, policyFormatOf, rulesIgnoringSecretsOutsideAccount, type Policy } from '#warden/ban-policy';
 
 export type PolicyFileResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
 
@@ -21,6 +21,11 @@ export function loadPolicyFile(path: string | undefined, allowlist: readonly str
     const loaded = loadPolicy(text, format);
     if (!loaded.ok) return { ok: false, errors: loaded.errors.map((error) => `WARDEN_POLICY (${path}): ${error}`) };
     policy = loaded.policy;
+    // The repeated-secret memory is the account's, kept by the engine's account stage: a network rule cannot consult it.
+    const unreachable = rulesIgnoringSecretsOutsideAccount(policy);
+    if (unreachable.length > 0) {
+      return { ok: false, errors: unreachable.map((rule) => `WARDEN_POLICY (${path}): rule ${rule.name}: ignoreRepeatedSecret applies to rules on account, account-ip or account-credential subjects, not ${rule.subject}`) };
+    }
   }
   return { ok: true, policy: allowlist.length > 0 ? extendAllowlist(policy, allowlist) : policy };
 }

@@ -91,6 +91,12 @@ describe('the policy in the config', () => {
     expect(problems).toEqual([expect.stringMatching(/^WARDEN_POLICY \(.*bad\.yaml\): rules\.ip-total\.threshold: /)]);
   });
 
+  it('refuses a network rule that ignores repeated secrets: only the account stage has the secret memory', () => {
+    const file = join(dir, 'secrets.yaml');
+    writeFileSync(file, 'rules:\n  ip-failures:\n    ignoreRepeatedSecret: true\n');
+    expect(problemsOf({ WARDEN_POLICY: file })).toEqual([expect.stringMatching(/^WARDEN_POLICY \(.*secrets\.yaml\): rule ip-failures: ignoreRepeatedSecret applies to rules on account/)]);
+  });
+
   it('names a policy file it cannot read', () => {
     expect(problemsOf({ WARDEN_POLICY: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/^WARDEN_POLICY: cannot read .*ENOENT/)]);
   });
