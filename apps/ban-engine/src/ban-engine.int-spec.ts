@@ -122,7 +122,8 @@ describe('ban engine on real Kafka and Postgres', () => {
     );
     await produce(attempts);
     await eventually(async () => expect(await activeBans('account:victim')).toMatchObject([{ subject: 'account:victim', rule: 'account-failures', level: 1, visible: false }]));
-    await eventually(async () => expect(await activeBans('ip:10.')).toEqual([]));
+    // No address of the attack is banned: each failed once (other tests of this database ban addresses of their own).
+    await eventually(async () => expect((await activeBans('ip:10.')).filter((ban) => /^ip:10\.\d+\.0\.1$/.test(ban.subject))).toEqual([]));
   });
 
   it('imposes and lifts a manual ban from auth.admin-commands, with incidents naming the actor', async () => {
