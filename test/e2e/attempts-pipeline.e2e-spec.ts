@@ -87,7 +87,7 @@ describe('attempts pipeline (real Kafka and Postgres)', () => {
     // Counted once the batch's transaction has returned, a moment after its rows are visible.
     await eventually(async () => {
       const metrics = await (await fetch(`${engine.url}/metrics`)).text();
-      expect(metrics).toMatch(/warden_engine_attempts_total\{result="repeated",app="ban-engine"\} [1-9]/);
+      expect(metrics).toMatch(/warden_engine_attempts_total\{stage="network",result="repeated",app="ban-engine"\} [1-9]/);
     });
   });
 

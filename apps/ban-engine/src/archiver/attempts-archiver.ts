@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { networkStageRecordSchema, Topic, type LoginAttemptEvent } from '#warden/contracts';
+import { loginAttemptEventSchema, Topic, type LoginAttemptEvent } from '#warden/contracts';
 import { isConsumerHealthy, MessageBus, type Subscribed } from '#warden/kafka';
 import { LoginAttemptsRepository } from '#warden/persistence';
 import { ReadinessRegistry } from '#warden/runtime';
@@ -12,8 +12,8 @@ export const ARCHIVER_GROUP = 'warden-attempt-archiver';
  */
 function decodeArchived(value: Buffer): LoginAttemptEvent | null {
   try {
-    const parsed = networkStageRecordSchema.safeParse(JSON.parse(value.toString('utf8')));
-    return parsed.success && !('routed' in parsed.data) ? parsed.data : null;
+    const parsed = loginAttemptEventSchema.safeParse(JSON.parse(value.toString('utf8')));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { networkKeyOf, networkOutcomeOf, normalizeAccount, type NetworkOutcome } from '#warden/ban-policy';
 import {
-  networkStageRecordSchema,
+  loginAttemptEventSchema,
+  routedAdminCommandSchema,
   STAGE_RECORD_SCHEMA_VERSION,
   Topic,
   type AccountStageRecord,
@@ -18,8 +19,18 @@ import { StagePartitions } from './stage-partitions.js';
 
 export const NETWORK_STAGE_GROUP = 'warden-ban-engine';
 
-/** Reads an `auth.login-attempts` value (an attempt, or an admin command routed here); anything else throws, and the record goes to the DLQ. */
-export const decodeNetworkStageRecord = jsonRecordDecoder(networkStageRecordSchema, 'a login attempt');
+const decodeAttempt = jsonRecordDecoder(loginAttemptEventSchema, 'a login attempt');
+const decodeRoutedCommand = jsonRecordDecoder(routedAdminCommandSchema, 'a routed admin command');
+/** How the engine writes a routed command (JSON.stringify): in an attempt this text could only be an escaped string. */
+const ROUTED_MARK = Buffer.from('"routed":"admin-command"');
+
+/**
+ * Reads an `auth.login-attempts` value: an attempt, or an admin command the engine routed here.
+ * Anything else throws, naming each bad field of the attempt, and the record goes to the DLQ.
+ */
+export function decodeNetworkStageRecord(value: Buffer): NetworkStageRecord {
+  return value.includes(ROUTED_MARK) ? decodeRoutedCommand(value) : decodeAttempt(value);
+}
 
 const NO_NETWORK_OUTCOME: NetworkOutcome = { bans: [], trigger: false, thresholdReached: false };
 
