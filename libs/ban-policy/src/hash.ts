@@ -69,7 +69,25 @@ function hash128(parts: readonly string[]): [number, number, number, number] {
 
 /** A short key (about 11 base-36 characters, 53 bits) standing for a longer text in stored state. */
 export function shortKey(text: string): string {
-  const high = fnv1a32(text, SEEDS[1]) & 0x1fffff;
-  const low = fnv1a32(text, SEEDS[2]);
-  return (high * 0x100000000 + low).toString(36);
+  return shortHash(text).toString(36);
+}
+
+/**
+ * `shortKey` as the number it prints (a safe integer ≥ 0): how the in-memory state keeps it, so
+ * that comparing two is one number comparison and no string is made per attempt.
+ */
+export function shortHash(text: string): number {
+  let high = (FNV_OFFSET ^ SEEDS[1]) >>> 0;
+  let low = (FNV_OFFSET ^ SEEDS[2]) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    high = Math.imul(high ^ code, FNV_PRIME);
+    low = Math.imul(low ^ code, FNV_PRIME);
+  }
+  return (finalize(high) & 0x1fffff) * 0x100000000 + finalize(low);
+}
+
+/** The number a `shortKey` text stands for (`parseInt` is exact here: every value is below 2^53). */
+export function parseShortKey(key: string): number {
+  return parseInt(key, 36);
 }
