@@ -2,8 +2,8 @@
  * The ban policy: (state, attempts, policy) → (state, verdicts, decisions, incidents). No I/O, no
  * clock: all time is each attempt's event time (occurredAt clamped to [receivedAt − 5 min,
  * receivedAt]), so a replay of the same attempts gives the same bans. Two ways in, one rule:
- * - `decideBatch(states, batch)` decides a `formBatch` over a `SubjectStates` its caller owns and
- *   keeps across batches (a stage partition's subjects, in memory), changing it in place; it
+ * - `decideBatch(states, attempts)` decides over a `SubjectStates` its caller owns and keeps
+ *   across batches (a stage partition's subjects, in memory), changing it in place; it
  *   returns the verdicts, decisions and incidents, and which subjects changed (what a checkpoint
  *   saves, with `states.toJson(subject)`). Nothing else is read or written: the caller must not
  *   share the store between two batches at once.
@@ -34,13 +34,12 @@ import { banDuration, isActive, nextLevel } from './escalation.js';
 import { eventTime } from './event-time.js';
 import { buildIncident } from './incidents.js';
 import type { BanChange, BanDecision, BanItem, Incident, Verdict } from './outcome.types.js';
-import { formBatch, type PolicyBatch } from './policy-batch.js';
 import type { Policy, PolicyRule } from './policy.types.js';
 import { isRepeatedSecret, rememberSecret } from './repeated-secret.js';
 import type { BanRecord, PolicyState, SubjectState } from './state.js';
 import { banStatus, type ActiveBan } from './status.js';
 import { SubjectStates, type SubjectEntry } from './subject-states.js';
-import type { AttemptSubjects, SubjectRef } from './subjects.js';
+import { AddressCache, formSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
 import {
   countAttempt,
   CountedAttempt,
@@ -83,22 +82,28 @@ export function decide(
   policy: Policy,
 ): DecideResult {
   const states = new SubjectStates(policy, state instanceof Map ? state : new Map(Object.entries(state)));
-  const outcome = decideBatch(states, formBatch(attempts, policy));
+  const outcome = decideBatch(states, attempts);
   const changed: PolicyState = new Map();
   for (const subject of outcome.changed) changed.set(subject, states.toJson(subject)!);
   return { state: changed, verdicts: outcome.verdicts, decisions: outcome.decisions, incidents: outcome.incidents };
 }
 
 /**
- * Decides a batch over `states`, changing them in place (see the header). `states` must hold the
- * state of every subject the batch forms that has one, and be bound to the batch's policy.
+ * Decides a batch over `states`, with their policy, changing them in place (see the header).
+ * `states` must hold the state of every subject the attempts form that has one. Throws
+ * InvalidIpAddressError for an address that does not parse: validate at the edge.
  */
-export function decideBatch(states: SubjectStates, batch: PolicyBatch): BatchOutcome {
-  if (states.policy !== batch.policy) throw new Error('decideBatch: the states and the batch are bound to different policies');
-  const run = new BatchRun(states, batch.policy);
-  const { attempts, subjects } = batch;
+export function decideBatch(states: SubjectStates, attempts: readonly PolicyAttempt[]): BatchOutcome {
+  const { policy } = states;
+  const run = new BatchRun(states, policy);
+  // Each attempt's subjects are formed just before it is decided, so that they die young; an
+  // address is parsed once per batch however many attempts come from it.
+  const addresses = new AddressCache(policy);
   const verdicts = new Array<Verdict>(attempts.length);
-  for (let i = 0; i < attempts.length; i++) verdicts[i] = run.decideAttempt(attempts[i]!, subjects[i]!);
+  for (let i = 0; i < attempts.length; i++) {
+    const attempt = attempts[i]!;
+    verdicts[i] = run.decideAttempt(attempt, formSubjects(attempt, addresses.of(attempt.ip), policy));
+  }
   run.dropEmptyCounters();
   return { verdicts, decisions: run.decisions, incidents: run.incidents, changed: run.changed };
 }
@@ -114,6 +119,8 @@ class BatchRun {
   private readonly batch: number;
   /** The entries of the attempt being decided, by the index of its subject (one lookup each). */
   private readonly entries: (SubjectEntry | undefined)[] = [];
+  /** The bans in force on the attempt being decided (one array for the whole batch). */
+  private readonly bans: ActiveBan[] = [];
   /** The attempt being decided, as the counters read it: one object for the whole batch. */
   private readonly counted = new CountedAttempt();
   /** This attempt imposed or escalated a ban that applies to it. */
@@ -158,15 +165,14 @@ class BatchRun {
       accountState.secrets = rememberSecret(accountState.secrets, fingerprint!, at, policy);
     }
     // Only bans in force count (banStatus would drop the others): most attempts have none.
-    let bans: ActiveBan[] | undefined;
+    const bans = this.bans;
+    bans.length = 0;
     for (let j = 0; j < subjects.length; j++) {
       const subject = subjects[j]!;
       const ban = subject.applies ? entries[j]?.ban : undefined;
-      if (ban !== undefined && ban.until > at) {
-        (bans ??= []).push({ subject: subject.key, rule: ban.rule, level: ban.level, until: ban.until, visible: ban.visible });
-      }
+      if (ban !== undefined && ban.until > at) bans.push({ subject: subject.key, rule: ban.rule, level: ban.level, until: ban.until, visible: ban.visible });
     }
-    const status = bans === undefined ? undefined : banStatus(bans, at);
+    const status = bans.length === 0 ? undefined : banStatus(bans, at);
     // A failed attempt made while banned escalates the ban without revealing it: an invisible ban
     // keeps answering 401 (Realpad); only the attempt that reached a threshold always gets 429.
     const gatewayStatus = this.thresholdTrigger ? 429 : (status?.gatewayStatus ?? null);

@@ -4,7 +4,6 @@
  */
 export type { PolicyAttempt } from './attempt.js';
 export { decide, decideBatch, type BatchOutcome, type DecideResult } from './decide.js';
-export { formBatch, PolicyBatch } from './policy-batch.js';
 export { SubjectStates } from './subject-states.js';
 export { banStatus, type ActiveBan } from './status.js';
 export { sweepEndedBans } from './ended-bans.js';

@@ -1,8 +1,8 @@
 import { MAX_LATENESS_MS } from './event-time.js';
 import type { Policy, PolicyRule } from './policy.types.js';
-import type { CounterState, SubjectState } from './state.js';
+import type { SubjectState } from './state.js';
 import type { SubjectEntry } from './subject-states.js';
-import { counterHorizon, NONE } from './window-counter.js';
+import { counterHorizon } from './window-counter.js';
 
 /**
  * The event time from which a subject's state no longer matters: every counted attempt has left
@@ -11,7 +11,7 @@ import { counterHorizon, NONE } from './window-counter.js';
  */
 export function prunableAfter(state: SubjectState, policy: Policy): number {
   let after = heldAfter(state, policy);
-  for (const name in state.rules) after = Math.max(after, jsonCounterHorizon(policy.ruleByName.get(name), state.rules[name]!));
+  for (const name in state.rules) after = Math.max(after, counterHorizon(policy.ruleByName.get(name), state.rules[name]!));
   return after;
 }
 
@@ -31,12 +31,10 @@ export function entryPrunableAfter(entry: SubjectEntry, rules: readonly PolicyRu
   if (counters !== undefined) {
     for (let slot = 0; slot < counters.length; slot++) {
       const counter = counters[slot];
-      if (counter === undefined) continue;
-      const newest = counter.t.length > 0 ? counter.t[counter.t.length - 1]! : -Infinity;
-      after = Math.max(after, counterHorizon(rules[slot], newest, counter.reset, counter.b));
+      if (counter !== undefined) after = Math.max(after, counterHorizon(rules[slot], counter));
     }
   }
-  for (const name in entry.foreign) after = Math.max(after, jsonCounterHorizon(policy.ruleByName.get(name), entry.foreign[name]!));
+  for (const name in entry.foreign) after = Math.max(after, counterHorizon(policy.ruleByName.get(name), entry.foreign[name]!));
   return after;
 }
 
@@ -46,9 +44,4 @@ function heldAfter({ ban, secrets }: Pick<SubjectState, 'ban' | 'secrets'>, poli
   if (ban !== undefined) after = Math.max(after, ban.until + policy.escalation.memoryMs + MAX_LATENESS_MS);
   if (secrets !== undefined) after = Math.max(after, secrets.at + policy.repeatedSecret.memoryMs + MAX_LATENESS_MS);
   return after;
-}
-
-function jsonCounterHorizon(rule: PolicyRule | undefined, counter: CounterState): number {
-  const newest = counter.t.length > 0 ? counter.t[counter.t.length - 1]! : -Infinity;
-  return counterHorizon(rule, newest, counter.reset ?? NONE, counter.b ?? NONE);
 }

@@ -3,7 +3,7 @@ import { parseShortKey } from './hash.js';
 import type { Policy, PolicyRule, SubjectScope } from './policy.types.js';
 import { entryPrunableAfter } from './prune.js';
 import type { BanRecord, CounterState, SecretMemory, SubjectState } from './state.js';
-import { NO_KEY, NONE, RuleCounter } from './window-counter.js';
+import { NO_KEY, RuleCounter } from './window-counter.js';
 
 /**
  * One subject's state as `decide` keeps it in memory and changes it in place: its ban, one
@@ -164,9 +164,9 @@ function entryToJson(entry: SubjectEntry, rules: readonly PolicyRule[]): Subject
 function counterToJson(counter: RuleCounter): CounterState {
   const json: CounterState = { t: [...counter.t], ids: [...counter.ids] };
   if (counter.a !== undefined) json.a = counter.a.map((account) => account.toString(36));
-  if (counter.reset !== NONE) json.reset = counter.reset;
+  if (counter.reset !== undefined) json.reset = counter.reset;
   if (counter.k !== undefined) json.k = counter.k.map((key) => (key === NO_KEY ? '' : key.toString(36)));
-  if (counter.b !== NONE) {
+  if (counter.b !== undefined) {
     json.b = counter.b;
     json.f = [...counter.f!];
     json.s = [...counter.s!];

@@ -47,9 +47,11 @@ export interface AddressSubjects {
   readonly rangeKey: string;
   readonly ipAllowlisted: boolean;
   readonly rangeAllowlisted: boolean;
-  /** The `ip` and `range` subjects of every attempt from this address (shared: they are the same for each). */
+  /** The `ip` and `range` subjects of every attempt from this address (shared: they are the same for each)… */
   readonly ipSubject: SubjectRef;
   readonly rangeSubject: SubjectRef;
+  /** …and the two of them: the subjects of an attempt without an account. */
+  readonly subjects: readonly SubjectRef[];
 }
 
 /** Throws InvalidIpAddressError for an address that does not parse. */
@@ -59,13 +61,16 @@ export function addressSubjectsOf(ipText: string, policy: Policy): AddressSubjec
   if (ip === null) throw new InvalidIpAddressError(ipText);
   const { allowlist, ranges } = policy;
   // Dotted IPv4 text that parses is already canonical (no leading zeros): no need to print it again.
-  const text = ip.version === 4 && !trimmed.includes(':') ? trimmed : formatIp(ip);
+  const dotted = ip.version === 4 && !trimmed.includes(':');
+  const text = dotted ? trimmed : formatIp(ip);
   const prefix = ip.version === 4 ? ranges.ipv4Prefix : ranges.ipv6Prefix;
   const checkAllowlist = allowlist.cidrs.length > 0;
   const ipKey = `ip:${text}`;
-  const rangeKey = `range:${ipRange(ip, prefix)}`;
+  const rangeKey = `range:${dotted && prefix % 8 === 0 ? ipv4TextRange(text, prefix) : ipRange(ip, prefix)}`;
   const ipAllowlisted = checkAllowlist && isIpAllowlisted(allowlist, ip);
   const rangeAllowlisted = checkAllowlist && isRangeAllowlisted(allowlist, ip, prefix);
+  const ipSubject = subjectRef('ip', ipKey, ipAllowlisted);
+  const rangeSubject = subjectRef('range', rangeKey, rangeAllowlisted, !rangeAllowlisted && !ipAllowlisted);
   return {
     ip,
     text,
@@ -73,8 +78,9 @@ export function addressSubjectsOf(ipText: string, policy: Policy): AddressSubjec
     rangeKey,
     ipAllowlisted,
     rangeAllowlisted,
-    ipSubject: subjectRef('ip', ipKey, ipAllowlisted),
-    rangeSubject: subjectRef('range', rangeKey, rangeAllowlisted, !rangeAllowlisted && !ipAllowlisted),
+    ipSubject,
+    rangeSubject,
+    subjects: [ipSubject, rangeSubject],
   };
 }
 
@@ -91,19 +97,32 @@ export function subjectsOf(query: SubjectQuery, policy: Policy): AttemptSubjects
 export function formSubjects(query: SubjectQuery, address: AddressSubjects, policy: Policy): AttemptSubjects {
   const account = normalizeAccount(query.account);
   const fingerprint = nonBlank(query.credentialFingerprint);
-  const { ipAllowlisted } = address;
-  const subjects: SubjectRef[] = [];
-  if (account !== null) {
-    const accountAllowed = policy.allowlist.accounts.size > 0 && isAccountAllowlisted(policy.allowlist, account);
-    subjects.push(subjectRef('account-ip', `account-ip:${account}|${address.text}`, accountAllowed || ipAllowlisted));
-    if (fingerprint !== null) {
-      subjects.push(subjectRef('account-credential', `account-credential:${account}|${fingerprint}`, accountAllowed));
-    }
-    subjects.push(subjectRef('account', `account:${account}`, accountAllowed));
-  }
-  subjects.push(address.ipSubject, address.rangeSubject);
-  return { ip: address.ip, account, fingerprint, subjects };
+  const { ip, ipSubject, rangeSubject } = address;
+  if (account === null) return { ip, account, fingerprint, subjects: address.subjects };
+  // Array literals, not pushes: a pushed array is given room for 16 more (this runs per attempt).
+  const accountAllowed = policy.allowlist.accounts.size > 0 && isAccountAllowlisted(policy.allowlist, account);
+  const accountIp = subjectRef('account-ip', `account-ip:${account}|${address.text}`, accountAllowed || address.ipAllowlisted);
+  const accountSubject = subjectRef('account', `account:${account}`, accountAllowed);
+  const subjects =
+    fingerprint === null
+      ? [accountIp, accountSubject, ipSubject, rangeSubject]
+      : [accountIp, subjectRef('account-credential', `account-credential:${account}|${fingerprint}`, accountAllowed), accountSubject, ipSubject, rangeSubject];
+  return { ip, account, fingerprint, subjects };
 }
+
+/** `ipRange` of canonical dotted IPv4 text at a whole-octet prefix, cut from the text (no parsing, one string). */
+function ipv4TextRange(text: string, prefix: number): string {
+  const octets = prefix / 8;
+  if (octets === 0) return '0.0.0.0/0';
+  let end = -1;
+  for (let kept = 0; kept < octets && end < text.length; kept++) {
+    end = text.indexOf('.', end + 1);
+    if (end < 0) end = text.length;
+  }
+  return `${text.slice(0, end)}${ZERO_OCTETS[4 - octets]}/${prefix}`;
+}
+
+const ZERO_OCTETS = ['', '.0', '.0.0', '.0.0.0'];
 
 function subjectRef(scope: SubjectScope, key: string, allowlisted: boolean, applies = !allowlisted): SubjectRef {
   return { scope, key, allowlisted, applies };

@@ -8,9 +8,6 @@ export const MAX_EVIDENCE_IDS = 20;
 /** Tally buckets per window of a rule that weighs failures against successes. */
 export const TALLY_BUCKETS = 10;
 
-/** `RuleCounter.reset` and `.b` when there is none (compares below every time). */
-export const NONE = -Infinity;
-
 /** A typo key or account of an entry that has none: it matches no attempt's (hashes are ≥ 0). */
 export const NO_KEY = -1;
 
@@ -20,7 +17,9 @@ const UNHASHED = -2;
 /**
  * One rule's counter of one subject, in the form `decide` changes in place: arrays of numbers and
  * the attempt ids, no object per entry. Its plain JSON form is `CounterState` (state.ts); the
- * fields mean the same, with `NONE` for an absent `reset` or `b` and short hashes as numbers.
+ * fields mean the same, with short hashes as numbers. Arrays of up to `EXACT_UP_TO` entries are
+ * kept at their exact size (most counters hold a few entries; V8 grows a pushed array by half
+ * plus 16 slots).
  */
 export class RuleCounter {
   /** Event times of the counted attempts still relevant, ascending; at most threshold − 1. */
@@ -32,16 +31,16 @@ export class RuleCounter {
   /** Rules that forgive typos: the typo key (`shortHash` of the account-ip subject, `NO_KEY` without an account) of each entry of `t`. */
   k: number[] | undefined = undefined;
   /** failures-in-a-row only: event time of the latest success; no failure up to it counts. */
-  reset = NONE;
+  reset: number | undefined = undefined;
   /** Rules weighing failures against successes: the newest tally bucket (event time ÷ bucket width). */
-  b = NONE;
+  b: number | undefined = undefined;
   /** …failures and successes per bucket, newest first (index i is bucket `b − i`). */
   f: number[] | undefined = undefined;
   s: number[] | undefined = undefined;
 
   /** Nothing left to remember: `decide` drops such a counter at the end of the batch that emptied it. */
   isEmpty(): boolean {
-    return this.t.length === 0 && this.reset === NONE && this.b === NONE;
+    return this.t.length === 0 && this.reset === undefined && this.b === undefined;
   }
 }
 
@@ -111,18 +110,19 @@ export function countAttempt(rule: PolicyRule, counter: RuleCounter, attempt: Co
     return null;
   }
   if (!ruleCounts(rule, attempt)) return null;
-  if (rule.kind === 'failures-in-a-row' && attempt.at <= counter.reset) return null;
+  if (rule.kind === 'failures-in-a-row' && counter.reset !== undefined && attempt.at <= counter.reset) return null;
   // Entries from before forgiveness existed (or before the rule forgave) have no key: they match none.
   const keys = rule.forgiveTypos ? (counter.k ??= keylessEntries(counter.t.length)) : undefined;
   let index: number;
   if (rule.kind === 'distinct-accounts') {
-    index = placeAccount(counter, attempt.at, accountKeyOf(attempt), keys);
+    index = placeAccount(counter, attempt.at, accountKeyOf(attempt), keys !== undefined);
     if (index < 0) return null;
   } else {
-    index = insertSorted(counter.t, attempt.at);
+    index = sortedIndex(counter.t, attempt.at);
+    counter.t = inserted(counter.t, index, attempt.at);
   }
-  if (keys !== undefined) insertAt(keys, index, typoKeyOf(attempt));
-  remember(counter.ids, attempt.id, rule.evidence);
+  if (keys !== undefined) counter.k = inserted(counter.k!, index, typoKeyOf(attempt));
+  counter.ids = remembered(counter.ids, attempt.id, rule.evidence);
   const times = counter.t;
   const n = rule.threshold;
   if (times.length >= n && times[n - 1]! - times[0]! <= rule.windowMs && outnumbersSuccesses(rule, counter, times[n - 1]!)) {
@@ -182,7 +182,7 @@ export function hasTypoToForgive(counter: RuleCounter | undefined, attempt: Coun
 export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failure: boolean): void {
   const bucket = Math.floor(at / rule.bucketMs);
   let newest = counter.b;
-  if (newest === NONE || bucket - newest >= TALLY_BUCKETS) {
+  if (newest === undefined || bucket - newest >= TALLY_BUCKETS) {
     counter.b = newest = bucket;
     counter.f = [];
     counter.s = [];
@@ -202,7 +202,7 @@ export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failur
 function outnumbersSuccesses(rule: PolicyRule, counter: RuleCounter, at: number): boolean {
   if (rule.failuresPerSuccess === 0) return true;
   const newest = counter.b;
-  if (newest === NONE) return true;
+  if (newest === undefined) return true;
   const first = newest - Math.floor(at / rule.bucketMs);
   return bucketSum(counter.f, first) > rule.failuresPerSuccess * bucketSum(counter.s, first);
 }
@@ -233,20 +233,17 @@ function accountKeyOf(attempt: CountedAttempt): number {
   return attempt.accountKey;
 }
 
-/**
- * The latest event time a counter still needs (for pruning), or −Infinity when it needs none,
- * from its newest entry, its row's reset and its newest tally bucket (`NONE` when absent).
- */
-export function counterHorizon(rule: PolicyRule | undefined, newest: number, reset: number, bucket: number): number {
-  const tallied = bucket === NONE || rule === undefined ? -Infinity : (bucket + 1) * rule.bucketMs;
-  const latest = Math.max(newest, reset, tallied);
+/** The latest event time a counter (in memory or as JSON) still needs, for pruning; −Infinity when it needs none. */
+export function counterHorizon(rule: PolicyRule | undefined, counter: { readonly t: readonly number[]; readonly reset?: number | undefined; readonly b?: number | undefined }): number {
+  const tallied = counter.b === undefined || rule === undefined ? -Infinity : (counter.b + 1) * rule.bucketMs;
+  const latest = Math.max(counter.t.length > 0 ? counter.t[counter.t.length - 1]! : -Infinity, counter.reset ?? -Infinity, tallied);
   const window = rule?.windowMs ?? 0;
   return latest === -Infinity ? latest : latest + window + MAX_LATENESS_MS;
 }
 
 /** A success ends the row: failures up to its event time stop counting. */
 function resetRow(counter: RuleCounter, at: number): void {
-  counter.reset = Math.max(counter.reset, at);
+  counter.reset = counter.reset === undefined ? at : Math.max(counter.reset, at);
   // The times are sorted: those up to the success are the first ones (usually none).
   const times = counter.t;
   let ended = 0;
@@ -256,17 +253,19 @@ function resetRow(counter: RuleCounter, at: number): void {
 }
 
 /** Records the account's latest failure at its place; −1 when it already has a later one (nothing changes). */
-function placeAccount(counter: RuleCounter, at: number, account: number, keys: number[] | undefined): number {
-  const accounts = (counter.a ??= []);
+function placeAccount(counter: RuleCounter, at: number, account: number, keyed: boolean): number {
+  let accounts = counter.a ?? [];
   const existing = accounts.indexOf(account);
   if (existing >= 0) {
     if (counter.t[existing]! >= at) return -1;
     removeAt(counter.t, existing);
     removeAt(accounts, existing);
-    if (keys !== undefined) removeAt(keys, existing);
+    if (keyed) removeAt(counter.k!, existing);
   }
-  const index = insertSorted(counter.t, at);
-  insertAt(accounts, index, account);
+  const index = sortedIndex(counter.t, at);
+  counter.t = inserted(counter.t, index, at);
+  accounts = inserted(accounts, index, account);
+  counter.a = accounts;
   return index;
 }
 
@@ -276,10 +275,10 @@ function keylessEntries(length: number): number[] {
   return keys;
 }
 
-function insertSorted(times: number[], at: number): number {
+/** Where `at` goes in the ascending `times`: after every entry not later than it (late attempts are rare, so from the end). */
+function sortedIndex(times: readonly number[], at: number): number {
   let index = times.length;
   while (index > 0 && times[index - 1]! > at) index--;
-  insertAt(times, index, at);
   return index;
 }
 
@@ -289,29 +288,38 @@ function dropOldest(counter: RuleCounter): void {
   counter.k?.shift();
 }
 
-function remember(ids: string[], id: string, capacity: number): void {
-  ids.push(id);
+/** `ids` with `id` added last and the oldest dropped beyond `capacity` (in place when full: no allocation). */
+function remembered(ids: string[], id: string, capacity: number): string[] {
+  if (ids.length < capacity) return inserted(ids, ids.length, id);
+  for (let i = 0; i < ids.length - 1; i++) ids[i] = ids[i + 1]!;
+  ids[ids.length - 1] = id;
   dropFirst(ids, ids.length - capacity);
+  return ids;
 }
 
 function clearCounter(counter: RuleCounter): void {
-  counter.t.length = 0;
+  counter.t = [];
   counter.ids = [];
-  if (counter.a !== undefined) counter.a.length = 0;
-  if (counter.k !== undefined) counter.k.length = 0;
+  if (counter.a !== undefined) counter.a = [];
+  if (counter.k !== undefined) counter.k = [];
 }
 
-// In-place array edits without `splice`, which allocates the array of what it removes.
+/**
+ * Up to this many entries an array grows by an exact-size copy, beyond it in place (amortized, with
+ * V8's slack): most counters never hold more, and those that do are busy, where copies would churn.
+ */
+const EXACT_UP_TO = 4;
 
-function insertAt<T>(items: T[], index: number, item: T): void {
-  if (index === items.length) {
-    items.push(item);
-    return;
-  }
-  items.push(items[items.length - 1]!);
-  for (let i = items.length - 2; i > index; i--) items[i] = items[i - 1]!;
-  items[index] = item;
+/** `items` with `item` inserted at `index`: a new exact-size array while small, the same one grown once large. */
+function inserted<T>(items: T[], index: number, item: T): T[] {
+  const next = items.length < EXACT_UP_TO ? items.concat(item) : items;
+  if (next === items) items.push(item);
+  for (let i = next.length - 1; i > index; i--) next[i] = next[i - 1]!;
+  next[index] = item;
+  return next;
 }
+
+// In-place removals without `splice`, which allocates the array of what it removes.
 
 function removeAt<T>(items: T[], index: number): void {
   for (let i = index; i < items.length - 1; i++) items[i] = items[i + 1]!;
@@ -324,6 +332,6 @@ function dropFirst<T>(items: T[], count: number): void {
     items.shift();
     return;
   }
-  items.copyWithin(0, count);
+  for (let i = count; i < items.length; i++) items[i - count] = items[i]!;
   items.length -= count;
 }
