@@ -21,8 +21,11 @@ function random(seed: number): () => number {
   };
 }
 
-/** The traffic, batch by batch, generated as it is consumed so that the heap stays engine-sized. */
-export function* generateTraffic(): Generator<PolicyAttempt[]> {
+/**
+ * The traffic, batch by batch, generated as it is consumed so that the heap stays engine-sized.
+ * `total` attempts spread over the same hour (more than the default only to grow more subjects).
+ */
+export function* generateTraffic(total = TOTAL_ATTEMPTS): Generator<PolicyAttempt[]> {
   const rnd = random(42);
   const pick = (n: number) => Math.floor(rnd() * n);
   const users = Array.from({ length: 25_000 }, (_, i) => ({
@@ -30,12 +33,12 @@ export function* generateTraffic(): Generator<PolicyAttempt[]> {
     ip: `10.${(i >>> 8) & 0xff}.${i & 0xff}.${1 + (i % 250)}`,
   }));
   let attempts: PolicyAttempt[] = [];
-  for (let i = 0; i < TOTAL_ATTEMPTS; i++) {
+  for (let i = 0; i < total; i++) {
     if (attempts.length === BATCH) {
       yield attempts;
       attempts = [];
     }
-    const at = START + Math.floor((i / TOTAL_ATTEMPTS) * SPAN_MS);
+    const at = START + Math.floor((i / total) * SPAN_MS);
     const lateBy = rnd() < 0.05 ? pick(120_000) : 0;
     const base = { id: `b-${i}`, occurredAt: at - lateBy, receivedAt: at };
     const kind = rnd();

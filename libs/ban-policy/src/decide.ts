@@ -1,7 +1,15 @@
 /**
- * The ban policy as one pure function: (state, attempts, policy) → (state, verdicts, decisions,
- * incidents). No I/O, no clock: all time is each attempt's event time (occurredAt clamped to
- * [receivedAt − 5 min, receivedAt]), so a replay of the same attempts gives the same bans.
+ * The ban policy: (state, attempts, policy) → (state, verdicts, decisions, incidents). No I/O, no
+ * clock: all time is each attempt's event time (occurredAt clamped to [receivedAt − 5 min,
+ * receivedAt]), so a replay of the same attempts gives the same bans. Two ways in, one rule:
+ * - `decideBatch(states, attempts)` decides over a `SubjectStates` its caller owns and keeps
+ *   across batches (a stage partition's subjects, in memory), changing it in place; it
+ *   returns the verdicts, decisions and incidents, and which subjects changed (what a checkpoint
+ *   saves, with `states.toJson(subject)`). Nothing else is read or written: the caller must not
+ *   share the store between two batches at once.
+ * - `decide(state, attempts, policy)` is the same as a pure function of plain JSON: the input is
+ *   never modified, and the result holds the changed subjects' new state as plain JSON.
+ * Both give the same results for the same attempts, state and policy.
  *
  * Attempts are decided one after the other in the order given, and everything a later attempt
  * needs is in the returned state: cutting a sequence into batches gives the same result as one
@@ -25,19 +33,21 @@ import type { PolicyAttempt } from './attempt.js';
 import { banDuration, isActive, nextLevel } from './escalation.js';
 import { eventTime } from './event-time.js';
 import { buildIncident } from './incidents.js';
-import type { BanChange, BanDecision, Incident, Verdict } from './outcome.types.js';
+import type { BanChange, BanDecision, BanItem, Incident, Verdict } from './outcome.types.js';
 import type { Policy, PolicyRule } from './policy.types.js';
 import { isRepeatedSecret, rememberSecret } from './repeated-secret.js';
-import { cloneSubjectState, type BanRecord, type CounterState, type PolicyState, type SubjectState } from './state.js';
+import type { BanRecord, PolicyState, SubjectState } from './state.js';
 import { banStatus, type ActiveBan } from './status.js';
-import { batchSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
+import { SubjectStates, type SubjectEntry } from './subject-states.js';
+import { AddressCache, formSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
 import {
   countAttempt,
+  CountedAttempt,
   forgiveTypos,
   hasTypoToForgive,
+  RuleCounter,
   ruleCounts,
   tally,
-  type CountedAttempt,
   type WindowFired,
 } from './window-counter.js';
 
@@ -51,80 +61,118 @@ export interface DecideResult {
   readonly incidents: Incident[];
 }
 
+export interface BatchOutcome {
+  /** One per attempt, in the order given. */
+  readonly verdicts: Verdict[];
+  /** Bans imposed or escalated, in the order they happened (a subject may appear more than once). */
+  readonly decisions: BanDecision[];
+  readonly incidents: Incident[];
+  /** The subjects whose state the batch changed, each once, in the order first changed. */
+  readonly changed: string[];
+}
+
 /**
- * Decides a batch. `state` (an object or a Map by subject string) must hold the state of every
- * subject the attempts form (`subjectKeysOf`), absent when the subject has none. The input is
- * never modified.
+ * Decides a batch as a pure function. `state` (an object or a Map by subject string) must hold
+ * the state of every subject the attempts form (`subjectKeysOf`), absent when the subject has
+ * none. The input is never modified.
  */
 export function decide(
   state: ReadonlyMap<string, SubjectState> | Readonly<Record<string, SubjectState>>,
   attempts: readonly PolicyAttempt[],
   policy: Policy,
 ): DecideResult {
-  const run = new BatchRun(state, policy);
-  const subjects = batchSubjects(attempts, policy);
-  const verdicts = attempts.map((attempt, i) => run.decideAttempt(attempt, subjects[i]!));
-  return { state: run.changedState(), verdicts, decisions: run.decisions, incidents: run.incidents };
+  const states = new SubjectStates(policy, state instanceof Map ? state : new Map(Object.entries(state)));
+  const outcome = decideBatch(states, attempts);
+  const changed: PolicyState = new Map();
+  for (const subject of outcome.changed) changed.set(subject, states.toJson(subject)!);
+  return { state: changed, verdicts: outcome.verdicts, decisions: outcome.decisions, incidents: outcome.incidents };
 }
 
-/** One subject of the attempt being decided, with its state (the input's, or the batch's copy once owned). */
-interface Slot {
-  readonly subject: SubjectRef;
-  state: SubjectState | undefined;
-  owned: boolean;
+/**
+ * Decides a batch over `states`, with their policy, changing them in place (see the header).
+ * `states` must hold the state of every subject the attempts form that has one. Throws
+ * InvalidIpAddressError for an address that does not parse: validate at the edge.
+ */
+export function decideBatch(states: SubjectStates, attempts: readonly PolicyAttempt[]): BatchOutcome {
+  const { policy } = states;
+  const run = new BatchRun(states, policy);
+  // Each attempt's subjects are formed just before it is decided, so that they die young; an
+  // address is parsed once per batch however many attempts come from it.
+  const addresses = new AddressCache(policy);
+  const verdicts = new Array<Verdict>(attempts.length);
+  for (let i = 0; i < attempts.length; i++) {
+    const attempt = attempts[i]!;
+    verdicts[i] = run.decideAttempt(attempt, formSubjects(attempt, addresses.of(attempt.ip), policy));
+  }
+  run.dropEmptyCounters();
+  return { verdicts, decisions: run.decisions, incidents: run.incidents, changed: run.changed };
 }
+
+/** A verdict's bans when none applies (most attempts): one frozen array for all of them. */
+const NO_BANS: readonly BanItem[] = Object.freeze([]);
 
 class BatchRun {
   readonly decisions: BanDecision[] = [];
   readonly incidents: Incident[] = [];
-  private readonly changed = new Map<string, SubjectState>();
-  /** Looked up in a Map: keyed loads on a plain object with freshly built keys cost far more. */
-  private readonly initial: ReadonlyMap<string, SubjectState>;
+  readonly changed: string[] = [];
+  private readonly changedEntries: SubjectEntry[] = [];
+  private readonly batch: number;
+  /** The entries of the attempt being decided, by the index of its subject (one lookup each). */
+  private readonly entries: (SubjectEntry | undefined)[] = [];
+  /** The bans in force on the attempt being decided (one array for the whole batch). */
+  private readonly bans: ActiveBan[] = [];
+  /** The attempt being decided, as the counters read it: one object for the whole batch. */
+  private readonly counted = new CountedAttempt();
   /** This attempt imposed or escalated a ban that applies to it. */
   private trigger = false;
   /** …by reaching a threshold: the gateway answers 429 whatever the rule's visibility (Realpad). */
   private thresholdTrigger = false;
 
   constructor(
-    initial: ReadonlyMap<string, SubjectState> | Readonly<Record<string, SubjectState>>,
+    private readonly states: SubjectStates,
     private readonly policy: Policy,
   ) {
-    this.initial = initial instanceof Map ? initial : new Map(Object.entries(initial));
+    this.batch = states.nextBatch();
   }
 
   decideAttempt(attempt: PolicyAttempt, attemptSubjects: AttemptSubjects): Verdict {
-    const { policy } = this;
+    const { policy, entries } = this;
     const at = eventTime(attempt.occurredAt, attempt.receivedAt);
     const { account, fingerprint, subjects } = attemptSubjects;
-    const slots = subjects.map((subject) => this.slot(subject));
+    let accountIndex = -1;
+    for (let j = 0; j < subjects.length; j++) {
+      const subject = subjects[j]!;
+      entries[j] = this.states.entry(subject.key);
+      if (subject.scope === 'account') accountIndex = j;
+    }
     const failure = attempt.outcome === 'failure';
-    const accountSlot = account === null ? undefined : slots.find((slot) => slot.subject.scope === 'account');
-    const tracksSecret = failure && fingerprint !== null && accountSlot !== undefined && policy.usesRepeatedSecret;
-    const counted: CountedAttempt = {
-      id: attempt.id,
+    const tracksSecret = failure && fingerprint !== null && accountIndex >= 0 && policy.usesRepeatedSecret;
+    const counted = this.counted;
+    counted.set(
+      attempt.id,
       at,
       failure,
       account,
       // Subjects list the account-ip one first when there is an account.
-      accountIp: account === null ? null : subjects[0]!.key,
-      repeatedSecret: tracksSecret && isRepeatedSecret(accountSlot!.state?.secrets, fingerprint, at, policy),
-    };
+      account === null ? null : subjects[0]!.key,
+      tracksSecret && isRepeatedSecret(entries[accountIndex]?.secrets, fingerprint, at, policy),
+    );
     this.trigger = false;
     this.thresholdTrigger = false;
-    for (const slot of slots) this.decideSubject(slot, counted);
+    for (let j = 0; j < subjects.length; j++) this.decideSubject(j, subjects[j]!, counted);
     if (tracksSecret) {
-      const accountState = this.writable(accountSlot!);
+      const accountState = this.writable(accountIndex, subjects[accountIndex]!);
       accountState.secrets = rememberSecret(accountState.secrets, fingerprint!, at, policy);
     }
     // Only bans in force count (banStatus would drop the others): most attempts have none.
-    let bans: ActiveBan[] | undefined;
-    for (const { subject, state } of slots) {
-      const ban = subject.applies ? state?.ban : undefined;
-      if (ban !== undefined && ban.until > at) {
-        (bans ??= []).push({ subject: subject.key, rule: ban.rule, level: ban.level, until: ban.until, visible: ban.visible });
-      }
+    const bans = this.bans;
+    bans.length = 0;
+    for (let j = 0; j < subjects.length; j++) {
+      const subject = subjects[j]!;
+      const ban = subject.applies ? entries[j]?.ban : undefined;
+      if (ban !== undefined && ban.until > at) bans.push({ subject: subject.key, rule: ban.rule, level: ban.level, until: ban.until, visible: ban.visible });
     }
-    const status = bans === undefined ? undefined : banStatus(bans, at);
+    const status = bans.length === 0 ? undefined : banStatus(bans, at);
     // A failed attempt made while banned escalates the ban without revealing it: an invisible ban
     // keeps answering 401 (Realpad); only the attempt that reached a threshold always gets 429.
     const gatewayStatus = this.thresholdTrigger ? 429 : (status?.gatewayStatus ?? null);
@@ -133,81 +181,82 @@ class BatchRun {
       banned: status?.banned ?? false,
       retryAfter: status?.retryAfter ?? 0,
       until: status?.until ?? null,
-      bans: status?.bans ?? [],
+      bans: status?.bans ?? NO_BANS,
       trigger: this.trigger,
       gatewayStatus,
     };
   }
 
-  /** The changed subjects, without counters left empty (removed only now: `delete` slows objects down). */
-  changedState(): PolicyState {
-    for (const subject of this.changed.values()) {
-      const rules = subject.rules;
-      if (rules === undefined) continue;
-      let empty = 0;
-      let count = 0;
-      for (const name in rules) {
-        count++;
-        if (isEmptyCounter(rules[name]!)) empty++;
+  /** Counters the batch left empty go now, not as they empty (a later attempt may still write them), so batches cut anywhere agree. */
+  dropEmptyCounters(): void {
+    for (const entry of this.changedEntries) {
+      const counters = entry.counters;
+      if (counters !== undefined) {
+        let kept = 0;
+        for (let slot = 0; slot < counters.length; slot++) {
+          const counter = counters[slot];
+          if (counter === undefined) continue;
+          if (counter.isEmpty()) counters[slot] = undefined;
+          else kept++;
+        }
+        if (kept === 0) entry.counters = undefined;
       }
-      // Most subjects keep every counter: rebuild the object only when some must go.
-      if (empty === 0) continue;
-      if (empty === count) {
-        delete subject.rules;
-        continue;
+      const foreign = entry.foreign;
+      if (foreign !== undefined) {
+        for (const name in foreign) {
+          const counter = foreign[name]!;
+          if (counter.t.length === 0 && counter.reset === undefined && counter.b === undefined) delete foreign[name];
+        }
+        if (Object.keys(foreign).length === 0) entry.foreign = undefined;
       }
-      const kept: Record<string, CounterState> = {};
-      for (const name in rules) {
-        const counter = rules[name]!;
-        if (!isEmptyCounter(counter)) kept[name] = counter;
-      }
-      subject.rules = kept;
     }
-    return this.changed;
   }
 
-  private decideSubject(slot: Slot, attempt: CountedAttempt): void {
-    const { subject } = slot;
-    const ban = subject.allowlisted ? undefined : slot.state?.ban;
-    const banRule = isActive(ban, attempt.at) && attempt.at >= ban.since ? this.policy.ruleByName.get(ban.rule) : undefined;
+  private decideSubject(j: number, subject: SubjectRef, attempt: CountedAttempt): void {
+    const { policy, entries } = this;
+    const ban = subject.allowlisted ? undefined : entries[j]?.ban;
+    const banRule = isActive(ban, attempt.at) && attempt.at >= ban.since ? policy.ruleByName.get(ban.rule) : undefined;
     const actedOn = banRule !== undefined && banRule.subject === subject.scope && ruleCounts(banRule, attempt);
-    if (actedOn && banRule.escalating && banRule.mode === 'enforce') this.escalateWhileBanned(slot, banRule, attempt);
-    for (const rule of this.policy.rulesByScope[subject.scope]) {
+    if (actedOn && banRule.escalating && banRule.mode === 'enforce') this.escalateWhileBanned(j, subject, banRule, attempt);
+    const rules = policy.rulesByScope[subject.scope];
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
       const counts = ruleCounts(rule, attempt);
       // Typos (DESIGN §7): a rule weighing failures against successes tallies both, and a
       // success forgives its account's recent failures from its IP. Neither counts toward a ban.
-      if (rule.failuresPerSuccess > 0 && (counts || !attempt.failure)) tally(rule, this.counter(slot, rule), attempt.at, attempt.failure);
-      if (rule.forgiveTypos && !attempt.failure && hasTypoToForgive(slot.state?.rules?.[rule.name], attempt, this.policy.typos.windowMs)) {
-        forgiveTypos(this.counter(slot, rule), attempt, this.policy.typos.windowMs);
+      if (rule.failuresPerSuccess > 0 && (counts || !attempt.failure)) tally(rule, this.counter(j, subject, rule), attempt.at, attempt.failure);
+      if (rule.forgiveTypos && !attempt.failure && hasTypoToForgive(entries[j]?.counters?.[rule.slot], attempt, policy.typos.windowMs)) {
+        forgiveTypos(this.counter(j, subject, rule), attempt, policy.typos.windowMs);
       }
       // An attempt counted by the rule that banned the subject has been acted on (escalated, or
       // absorbed by a fixed ban): it does not also start the count toward the next ban.
       if (actedOn && rule === banRule) continue;
       // A success counts for no rule; it only ends a row of failures, and where no row was
       // started there is nothing to end, nor a state to write (most logins are successes).
-      if (!counts && (rule.kind !== 'failures-in-a-row' || slot.state?.rules?.[rule.name] === undefined)) continue;
-      const counter = this.counter(slot, rule);
-      const fired = countAttempt(rule, counter, attempt);
-      if (fired !== null) this.thresholdReached(subject, slot.state!, rule, fired, attempt);
+      if (!counts && (rule.kind !== 'failures-in-a-row' || entries[j]?.counters?.[rule.slot] === undefined)) continue;
+      const fired = countAttempt(rule, this.counter(j, subject, rule), attempt);
+      if (fired !== null) this.thresholdReached(j, subject, rule, fired, attempt);
     }
   }
 
   /** The rule's counter in the subject's state, to change. */
-  private counter(slot: Slot, rule: PolicyRule): CounterState {
-    const rules = (this.writable(slot).rules ??= {});
-    return (rules[rule.name] ??= { t: [], ids: [] });
+  private counter(j: number, subject: SubjectRef, rule: PolicyRule): RuleCounter {
+    const entry = this.writable(j, subject);
+    const counters = (entry.counters ??= new Array<RuleCounter | undefined>(this.policy.rulesByScope[subject.scope].length).fill(undefined));
+    return (counters[rule.slot] ??= new RuleCounter());
   }
 
   /** Realpad: a further failed attempt while banned raises the level and restarts the ban from it. */
-  private escalateWhileBanned(slot: Slot, rule: PolicyRule, attempt: CountedAttempt): void {
-    const state = this.writable(slot);
+  private escalateWhileBanned(j: number, subject: SubjectRef, rule: PolicyRule, attempt: CountedAttempt): void {
+    const state = this.writable(j, subject);
     const ban = state.ban!;
     const level = ban.level + 1;
     const until = Math.max(ban.until, attempt.at + banDuration(rule, level, this.policy));
-    this.setBan(slot.subject, state, rule, { level, since: attempt.at, until }, attempt.id, [attempt.id], 'ban_escalated', false);
+    this.setBan(subject, state, rule, level, attempt.at, until, attempt.id, [attempt.id], 'ban_escalated', false);
   }
 
-  private thresholdReached(subject: SubjectRef, state: SubjectState, rule: PolicyRule, fired: WindowFired, attempt: CountedAttempt): void {
+  private thresholdReached(j: number, subject: SubjectRef, rule: PolicyRule, fired: WindowFired, attempt: CountedAttempt): void {
+    const state = this.entries[j]!;
     const previous = state.ban;
     const level = nextLevel(previous, fired.at, this.policy);
     const until = fired.at + banDuration(rule, level, this.policy);
@@ -225,37 +274,32 @@ class BatchRun {
     }
     // Already banned for longer (by another rule, or by hand): nothing to add.
     if (escalates && until <= previous!.until) return;
-    this.setBan(subject, state, rule, { level, since: fired.at, until }, attempt.id, fired.attemptIds, type, true);
+    this.setBan(subject, state, rule, level, fired.at, until, attempt.id, fired.attemptIds, type, true);
   }
 
   private setBan(
     subject: SubjectRef,
-    state: SubjectState,
+    state: SubjectEntry,
     rule: PolicyRule,
-    ban: Pick<BanRecord, 'level' | 'since' | 'until'>,
+    level: number,
+    since: number,
+    until: number,
     attemptId: string,
     attemptIds: readonly string[],
     type: BanChange,
     thresholdReached: boolean,
   ): void {
     const { policy } = this;
-    state.ban = {
-      rule: rule.name,
-      level: ban.level,
-      since: ban.since,
-      until: ban.until,
-      visible: rule.visible,
-      attemptId,
-      policy: policy.version,
-    };
+    const ban: BanRecord = { rule: rule.name, level, since, until, visible: rule.visible, attemptId, policy: policy.version };
+    state.ban = ban;
     this.decisions.push({
       type,
       subject: subject.key,
       scope: subject.scope,
       rule: rule.name,
-      level: ban.level,
-      since: ban.since,
-      until: ban.until,
+      level,
+      since,
+      until,
       visible: rule.visible,
       attemptId,
       attemptIds,
@@ -263,8 +307,7 @@ class BatchRun {
     });
     this.incidents.push(
       buildIncident(
-        { type, subject: subject.key, scope: subject.scope, rule, level: ban.level, until: ban.until, attemptId, attemptIds,
-          at: ban.since, thresholdReached },
+        { type, subject: subject.key, scope: subject.scope, rule, level, until, attemptId, attemptIds, at: since, thresholdReached },
         policy,
       ),
     );
@@ -274,25 +317,18 @@ class BatchRun {
     }
   }
 
-  /** A subject's state for the attempt being decided, looked up once. */
-  private slot(subject: SubjectRef): Slot {
-    const changed = this.changed.get(subject.key);
-    return changed !== undefined
-      ? { subject, state: changed, owned: true }
-      : { subject, state: this.initial.get(subject.key), owned: false };
-  }
-
-  /** The state to change: the batch's own copy, made at the subject's first change in the batch. */
-  private writable(slot: Slot): SubjectState {
-    if (!slot.owned) {
-      slot.state = cloneSubjectState(slot.state);
-      slot.owned = true;
-      this.changed.set(slot.subject.key, slot.state);
+  /** The subject's entry, to change: made when it has none, listed as changed at its first change in the batch. */
+  private writable(j: number, subject: SubjectRef): SubjectEntry {
+    let entry = this.entries[j];
+    if (entry === undefined) {
+      entry = this.states.create(subject.key);
+      this.entries[j] = entry;
     }
-    return slot.state!;
+    if (entry.changedIn !== this.batch) {
+      entry.changedIn = this.batch;
+      this.changed.push(subject.key);
+      this.changedEntries.push(entry);
+    }
+    return entry;
   }
-}
-
-function isEmptyCounter(counter: CounterState): boolean {
-  return counter.t.length === 0 && counter.reset === undefined && counter.b === undefined;
 }

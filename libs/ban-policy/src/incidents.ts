@@ -1,7 +1,7 @@
 import { formatDuration } from './duration.js';
 import { uuidFromParts } from '#warden/contracts';
 import type { Incident, IncidentType } from './outcome.types.js';
-import type { Policy, PolicyRule, RuleKind, SubjectScope } from './policy.types.js';
+import type { Policy, PolicyRule, RuleKind, RuleReasons, SubjectScope } from './policy.types.js';
 
 export interface IncidentFacts {
   readonly type: IncidentType;
@@ -51,22 +51,19 @@ function severityOf(type: IncidentType, level: number): Incident['severity'] {
   return type === 'ban_escalated' || level >= 3 ? 'high' : 'medium';
 }
 
-/** Reasons depend on the rule only (level and end have their own fields): made once per rule. */
-const REASONS = new WeakMap<PolicyRule, Record<'threshold' | 'whileBanned' | 'allowlisted', string>>();
+/** The reasons of a rule's incidents, made once when the policy is compiled (`PolicyRule.reasons`). */
+export function ruleReasons(rule: Pick<PolicyRule, 'name' | 'mode' | 'threshold' | 'kind' | 'windowMs'>): RuleReasons {
+  const suffix = ` (${rule.name})${rule.mode === 'simulate' ? ' [simulated]' : ''}`;
+  const threshold = `${rule.threshold} ${COUNTED[rule.kind]} within ${formatDuration(rule.windowMs)}`;
+  return {
+    threshold: `${threshold}${suffix}`,
+    whileBanned: `a further failed attempt while banned${suffix}`,
+    allowlisted: `${threshold}${suffix}: allowlisted, not banned`,
+  };
+}
 
 function reasonOf(facts: IncidentFacts): string {
-  const { rule } = facts;
-  let reasons = REASONS.get(rule);
-  if (reasons === undefined) {
-    const suffix = ` (${rule.name})${rule.mode === 'simulate' ? ' [simulated]' : ''}`;
-    const threshold = `${rule.threshold} ${COUNTED[rule.kind]} within ${formatDuration(rule.windowMs)}`;
-    reasons = {
-      threshold: `${threshold}${suffix}`,
-      whileBanned: `a further failed attempt while banned${suffix}`,
-      allowlisted: `${threshold}${suffix}: allowlisted, not banned`,
-    };
-    REASONS.set(rule, reasons);
-  }
+  const { reasons } = facts.rule;
   if (facts.type === 'allowlist_hit') return reasons.allowlisted;
   return facts.thresholdReached ? reasons.threshold : reasons.whileBanned;
 }

@@ -3,7 +3,8 @@
  * No I/O, no clock, no Nest, no Prisma: time comes in with the attempts (epoch milliseconds).
  */
 export type { PolicyAttempt } from './attempt.js';
-export { decide, type DecideResult } from './decide.js';
+export { decide, decideBatch, type BatchOutcome, type DecideResult } from './decide.js';
+export { SubjectStates } from './subject-states.js';
 export { banStatus, type ActiveBan } from './status.js';
 export { sweepEndedBans } from './ended-bans.js';
 export { RangePrefixCounter } from './range-prefixes.js';
@@ -37,6 +38,7 @@ export type { PolicyResult } from './policy-compiler.js';
 export type {
   Policy,
   PolicyRule,
+  RuleReasons,
   PolicyDocument,
   RuleDocument,
   RuleKind,

@@ -1,7 +1,9 @@
 import { DEFAULT_POLICY_DOCUMENT } from './default-policy.document.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { hash128Hex, normalizeAccount, parseCidr, type Cidr } from '#warden/contracts';
+import { ruleReasons } from './incidents.js';
 import type { PolicyFile, RuleFile } from './policy.schema.js';
+import { MAX_EVIDENCE_IDS, TALLY_BUCKETS } from './window-counter.js';
 import {
   SUBJECT_SCOPES,
   type Policy,
@@ -128,20 +130,33 @@ function resolveRule(name: string, given: RuleFile, errors: string[]): RuleDocum
 
 /** Turns a resolved document into the structure `decide` works with, and stamps its version. */
 export function compilePolicy(document: PolicyDocument): Policy {
-  const rules: PolicyRule[] = Object.entries(document.rules).flatMap(([name, rule]) => rule.mode === 'off' ? [] : [{
-    name,
-    kind: rule.counts,
-    subject: rule.subject,
-    threshold: rule.threshold,
-    windowMs: durationMs(rule.window),
-    banMs: durationMs(rule.ban),
-    escalating: rule.escalating,
-    visible: rule.visible,
-    mode: rule.mode,
-    ignoreRepeatedSecret: rule.ignoreRepeatedSecret,
-    forgiveTypos: rule.forgiveTypos,
-    failuresPerSuccess: rule.failuresPerSuccess,
-  }]);
+  const slots = new Map<SubjectScope, number>();
+  const rules: PolicyRule[] = Object.entries(document.rules).flatMap(([name, rule]) => {
+    if (rule.mode === 'off') return [];
+    const slot = slots.get(rule.subject) ?? 0;
+    slots.set(rule.subject, slot + 1);
+    const facts = {
+      name,
+      kind: rule.counts,
+      subject: rule.subject,
+      threshold: rule.threshold,
+      windowMs: durationMs(rule.window),
+      banMs: durationMs(rule.ban),
+      escalating: rule.escalating,
+      visible: rule.visible,
+      mode: rule.mode,
+      ignoreRepeatedSecret: rule.ignoreRepeatedSecret,
+      forgiveTypos: rule.forgiveTypos,
+      failuresPerSuccess: rule.failuresPerSuccess,
+    };
+    return [{
+      ...facts,
+      slot,
+      evidence: Math.min(rule.threshold, MAX_EVIDENCE_IDS),
+      bucketMs: Math.max(1, Math.ceil(facts.windowMs / TALLY_BUCKETS)),
+      reasons: ruleReasons(facts),
+    }];
+  });
   const rulesByScope = Object.fromEntries(
     SUBJECT_SCOPES.map((scope) => [scope, rules.filter((rule) => rule.subject === scope)]),
   ) as Record<SubjectScope, PolicyRule[]>;

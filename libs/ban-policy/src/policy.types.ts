@@ -47,6 +47,25 @@ export interface PolicyRule {
   readonly forgiveTypos: boolean;
   /** Triggers only while the subject's failures in the window exceed this many times its successes; 0: no such condition. */
   readonly failuresPerSuccess: number;
+  // Worked out once, when the policy is compiled, so that deciding an attempt only reads them:
+  /** Where a subject of this rule's scope keeps its counter: the rule's index in `rulesByScope[subject]`. */
+  readonly slot: number;
+  /** At most this many attempt ids are kept as an incident's evidence: min(threshold, 20). */
+  readonly evidence: number;
+  /** Rules weighing failures against successes: the width of a tally bucket, a tenth of the window (at least 1 ms). */
+  readonly bucketMs: number;
+  /** The `reason` of the incidents this rule raises. */
+  readonly reasons: RuleReasons;
+}
+
+/** An incident's reason depends on its rule and on why it was raised, not on its level or end. */
+export interface RuleReasons {
+  /** The threshold was reached: `5 failures in a row within 2m (account-ip-failures)`. */
+  readonly threshold: string;
+  /** A failed attempt made while banned escalated the ban. */
+  readonly whileBanned: string;
+  /** The threshold was reached by an allowlisted subject, which is not banned. */
+  readonly allowlisted: string;
 }
 
 export interface Allowlist {

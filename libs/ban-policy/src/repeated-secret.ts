@@ -14,12 +14,23 @@ export function isRepeatedSecret(memory: SecretMemory | undefined, fingerprint: 
   return memory.fps.includes(fingerprint);
 }
 
-/** The memory after a failure with `fingerprint`: it moves to the front, the oldest falls off. */
+/**
+ * Remembers a failure with `fingerprint`, in place: it moves to the front, the oldest falls off;
+ * a memory that has faded starts again from it. Returns the memory (a new one when there was none).
+ */
 export function rememberSecret(memory: SecretMemory | undefined, fingerprint: string, at: number, policy: Policy): SecretMemory {
-  const fresh = memory !== undefined && at - memory.at < policy.repeatedSecret.memoryMs;
-  const previous = fresh ? memory.fps.filter((fp) => fp !== fingerprint) : [];
-  return {
-    fps: [fingerprint, ...previous].slice(0, policy.repeatedSecret.remember),
-    at: memory === undefined || !fresh ? at : Math.max(memory.at, at),
-  };
+  const { remember, memoryMs } = policy.repeatedSecret;
+  if (memory === undefined) return { fps: remember > 0 ? [fingerprint] : [], at };
+  const { fps } = memory;
+  if (at - memory.at < memoryMs) {
+    const known = fps.indexOf(fingerprint);
+    if (known >= 0) fps.splice(known, 1);
+    memory.at = Math.max(memory.at, at);
+  } else {
+    fps.length = 0;
+    memory.at = at;
+  }
+  fps.unshift(fingerprint);
+  if (fps.length > remember) fps.length = remember;
+  return memory;
 }

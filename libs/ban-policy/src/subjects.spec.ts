@@ -1,4 +1,6 @@
-import { normalizeAccount } from '#warden/contracts';
+import fc from 'fast-check';
+import { ipRange, normalizeAccount, parseIp } from '#warden/contracts';
+import { compiled } from '../test/attempts.arbitraries.js';
 import { DEFAULT_POLICY } from './default-policy.js';
 import { extendAllowlist } from './policy-loader.js';
 import { checkSubjects, InvalidIpAddressError, rangePrefixOfSubject, scopeOfSubject, subjectKeysOf, subjectsOf } from './subjects.js';
@@ -111,5 +113,19 @@ describe('subjectsOf', () => {
     ['nothing', null],
   ])('scopeOfSubject(%j) = %j', (subject, scope) => {
     expect(scopeOfSubject(subject)).toBe(scope);
+  });
+});
+
+describe('range subjects of dotted IPv4 text', () => {
+  it('are the masked network ipRange prints, at every prefix length (whole octets are cut from the text)', () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    fc.assert(
+      fc.property(fc.tuple(octet, octet, octet, octet), fc.oneof(fc.constantFrom(0, 8, 16, 24, 32), fc.integer({ min: 0, max: 32 })), (octets, prefix) => {
+        const text = octets.join('.');
+        const policy = compiled({ ranges: { ipv4: prefix } });
+        const range = subjectsOf({ ip: text }, policy).subjects.find((subject) => subject.scope === 'range')!.key;
+        expect(range).toBe(`range:${ipRange(parseIp(text)!, prefix)}`);
+      }),
+    );
   });
 });

@@ -47,6 +47,11 @@ export interface AddressSubjects {
   readonly rangeKey: string;
   readonly ipAllowlisted: boolean;
   readonly rangeAllowlisted: boolean;
+  /** The `ip` and `range` subjects of every attempt from this address (shared: they are the same for each)… */
+  readonly ipSubject: SubjectRef;
+  readonly rangeSubject: SubjectRef;
+  /** …and the two of them: the subjects of an attempt without an account. */
+  readonly subjects: readonly SubjectRef[];
 }
 
 /** Throws InvalidIpAddressError for an address that does not parse. */
@@ -56,16 +61,26 @@ export function addressSubjectsOf(ipText: string, policy: Policy): AddressSubjec
   if (ip === null) throw new InvalidIpAddressError(ipText);
   const { allowlist, ranges } = policy;
   // Dotted IPv4 text that parses is already canonical (no leading zeros): no need to print it again.
-  const text = ip.version === 4 && !trimmed.includes(':') ? trimmed : formatIp(ip);
+  const dotted = ip.version === 4 && !trimmed.includes(':');
+  const text = dotted ? trimmed : formatIp(ip);
   const prefix = ip.version === 4 ? ranges.ipv4Prefix : ranges.ipv6Prefix;
   const checkAllowlist = allowlist.cidrs.length > 0;
+  const ipKey = `ip:${text}`;
+  const rangeKey = `range:${dotted && prefix % 8 === 0 ? ipv4TextRange(text, prefix) : ipRange(ip, prefix)}`;
+  const ipAllowlisted = checkAllowlist && isIpAllowlisted(allowlist, ip);
+  const rangeAllowlisted = checkAllowlist && isRangeAllowlisted(allowlist, ip, prefix);
+  const ipSubject = subjectRef('ip', ipKey, ipAllowlisted);
+  const rangeSubject = subjectRef('range', rangeKey, rangeAllowlisted, !rangeAllowlisted && !ipAllowlisted);
   return {
     ip,
     text,
-    ipKey: `ip:${text}`,
-    rangeKey: `range:${ipRange(ip, prefix)}`,
-    ipAllowlisted: checkAllowlist && isIpAllowlisted(allowlist, ip),
-    rangeAllowlisted: checkAllowlist && isRangeAllowlisted(allowlist, ip, prefix),
+    ipKey,
+    rangeKey,
+    ipAllowlisted,
+    rangeAllowlisted,
+    ipSubject,
+    rangeSubject,
+    subjects: [ipSubject, rangeSubject],
   };
 }
 
@@ -82,85 +97,49 @@ export function subjectsOf(query: SubjectQuery, policy: Policy): AttemptSubjects
 export function formSubjects(query: SubjectQuery, address: AddressSubjects, policy: Policy): AttemptSubjects {
   const account = normalizeAccount(query.account);
   const fingerprint = nonBlank(query.credentialFingerprint);
-  const { ipAllowlisted, rangeAllowlisted } = address;
-  const subjects: SubjectRef[] = [];
-  if (account !== null) {
-    const accountAllowed = isAccountAllowlisted(policy.allowlist, account);
-    subjects.push(subjectRef('account-ip', `account-ip:${account}|${address.text}`, accountAllowed || ipAllowlisted));
-    if (fingerprint !== null) {
-      subjects.push(subjectRef('account-credential', `account-credential:${account}|${fingerprint}`, accountAllowed));
-    }
-    subjects.push(subjectRef('account', `account:${account}`, accountAllowed));
-  }
-  subjects.push(subjectRef('ip', address.ipKey, ipAllowlisted));
-  subjects.push(subjectRef('range', address.rangeKey, rangeAllowlisted, !rangeAllowlisted && !ipAllowlisted));
-  return { ip: address.ip, account, fingerprint, subjects };
+  const { ip, ipSubject, rangeSubject } = address;
+  if (account === null) return { ip, account, fingerprint, subjects: address.subjects };
+  // Array literals, not pushes: a pushed array is given room for 16 more (this runs per attempt).
+  const accountAllowed = policy.allowlist.accounts.size > 0 && isAccountAllowlisted(policy.allowlist, account);
+  const accountIp = subjectRef('account-ip', `account-ip:${account}|${address.text}`, accountAllowed || address.ipAllowlisted);
+  const accountSubject = subjectRef('account', `account:${account}`, accountAllowed);
+  const subjects =
+    fingerprint === null
+      ? [accountIp, accountSubject, ipSubject, rangeSubject]
+      : [accountIp, subjectRef('account-credential', `account-credential:${account}|${fingerprint}`, accountAllowed), accountSubject, ipSubject, rangeSubject];
+  return { ip, account, fingerprint, subjects };
 }
+
+/** `ipRange` of canonical dotted IPv4 text at a whole-octet prefix, cut from the text (no parsing, one string). */
+function ipv4TextRange(text: string, prefix: number): string {
+  const octets = prefix / 8;
+  if (octets === 0) return '0.0.0.0/0';
+  let end = -1;
+  for (let kept = 0; kept < octets && end < text.length; kept++) {
+    end = text.indexOf('.', end + 1);
+    if (end < 0) end = text.length;
+  }
+  return `${text.slice(0, end)}${ZERO_OCTETS[4 - octets]}/${prefix}`;
+}
+
+const ZERO_OCTETS = ['', '.0', '.0.0', '.0.0.0'];
 
 function subjectRef(scope: SubjectScope, key: string, allowlisted: boolean, applies = !allowlisted): SubjectRef {
   return { scope, key, allowlisted, applies };
 }
 
-/**
- * The subjects of a batch's attempts, formed once per batch. The engine asks `subjectKeysOf`
- * which states to load, then `decide`s the same attempts: the second call takes the subjects
- * the first one formed, with the very key strings the states were loaded by (V8 has hashed them
- * already, so every Map lookup on them is cheaper). An attempt's address is parsed once per batch
- * however many attempts come from it.
- */
+/** The distinct subjects the attempts touch (for instance, the states to load before `decide`). An address is parsed once however many attempts come from it. */
 export function subjectKeysOf(attempts: readonly SubjectQuery[], policy: Policy): string[] {
-  const formed = formBatch(attempts, policy);
+  const addresses = new AddressCache(policy);
   const keys = new Set<string>();
-  for (const { subjects } of formed.subjects) {
-    for (const subject of subjects) keys.add(subject.key);
+  for (const attempt of attempts) {
+    for (const subject of formSubjects(attempt, addresses.of(attempt.ip), policy).subjects) keys.add(subject.key);
   }
-  FORMED.set(attempts, formed);
   return [...keys];
 }
 
-/** The subjects of `attempts[i]` for each i: those `subjectKeysOf` formed for this batch, or new ones. */
-export function batchSubjects(attempts: readonly SubjectQuery[], policy: Policy): readonly AttemptSubjects[] {
-  const formed = FORMED.get(attempts);
-  if (formed === undefined || formed.policy !== policy) return formBatch(attempts, policy).subjects;
-  FORMED.delete(attempts);
-  // Subjects depend on the ip, account and fingerprint only: reuse those whose values are unchanged.
-  const { queries } = formed;
-  const former = new AddressCache(policy);
-  return attempts.map((attempt, i) => {
-    const query = queries[i];
-    const same =
-      query !== undefined &&
-      query.ip === attempt.ip &&
-      query.account === attempt.account &&
-      query.credentialFingerprint === attempt.credentialFingerprint;
-    return same ? formed.subjects[i]! : formSubjects(attempt, former.of(attempt.ip), policy);
-  });
-}
-
-interface FormedBatch {
-  readonly policy: Policy;
-  /** The values each attempt had when its subjects were formed (the array or its attempts may change). */
-  readonly queries: readonly SubjectQuery[];
-  readonly subjects: readonly AttemptSubjects[];
-}
-
-/** Weakly held by the attempts array: dropped with the batch, whether or not `decide` comes. */
-const FORMED = new WeakMap<readonly SubjectQuery[], FormedBatch>();
-
-function formBatch(attempts: readonly SubjectQuery[], policy: Policy): FormedBatch {
-  const addresses = new AddressCache(policy);
-  const queries: SubjectQuery[] = [];
-  const subjects: AttemptSubjects[] = [];
-  for (const attempt of attempts) {
-    const query = { ip: attempt.ip, account: attempt.account, credentialFingerprint: attempt.credentialFingerprint };
-    queries.push(query);
-    subjects.push(formSubjects(query, addresses.of(query.ip), policy));
-  }
-  return { policy, queries, subjects };
-}
-
-/** Addresses already parsed in this batch, by the text the attempts gave. */
-class AddressCache {
+/** Addresses already parsed (in one batch, say), by the text the attempts gave. */
+export class AddressCache {
   private readonly byText = new Map<string, AddressSubjects>();
 
   constructor(private readonly policy: Policy) {}

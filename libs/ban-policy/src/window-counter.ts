@@ -1,27 +1,77 @@
 import { MAX_LATENESS_MS } from './event-time.js';
-import { shortKey } from '#warden/contracts';
+import { shortHash } from '#warden/contracts';
 import type { PolicyRule } from './policy.types.js';
-import type { CounterState } from './state.js';
 
 /** At most this many attempt ids are kept per counter as an incident's evidence. */
 export const MAX_EVIDENCE_IDS = 20;
 
-/** What the counting of one attempt needs to know about it. */
-export interface CountedAttempt {
-  readonly id: string;
-  readonly at: number;
-  readonly failure: boolean;
-  /** The failure repeats one of the account's last fingerprints (Entra smart lockout). */
-  readonly repeatedSecret: boolean;
-  readonly account: string | null;
-  /** The `account-ip:` subject key, or null without an account: what a success forgives by. */
-  readonly accountIp: string | null;
-  /** Its short hash, made when first needed (most attempts never need it). */
-  typoKey?: string;
-}
-
 /** Tally buckets per window of a rule that weighs failures against successes. */
 export const TALLY_BUCKETS = 10;
+
+/** A typo key or account of an entry that has none: it matches no attempt's (hashes are ≥ 0). */
+export const NO_KEY = -1;
+
+/** `CountedAttempt.typoKey` and `.accountKey` before they are first needed. */
+const UNHASHED = -2;
+
+/**
+ * One rule's counter of one subject, in the form `decide` changes in place: arrays of numbers and
+ * the attempt ids, no object per entry. Its plain JSON form is `CounterState` (state.ts); the
+ * fields mean the same, with short hashes as numbers. Arrays of up to `EXACT_UP_TO` entries are
+ * kept at their exact size (most counters hold a few entries; V8 grows a pushed array by half
+ * plus 16 slots).
+ */
+export class RuleCounter {
+  /** Event times of the counted attempts still relevant, ascending; at most threshold − 1. */
+  t: number[] = [];
+  /** Ids of the most recent counted attempts, in arrival order: the evidence of an incident. */
+  ids: string[] = [];
+  /** distinct-accounts only: the account (`shortHash`) of each entry of `t`. */
+  a: number[] | undefined = undefined;
+  /** Rules that forgive typos: the typo key (`shortHash` of the account-ip subject, `NO_KEY` without an account) of each entry of `t`. */
+  k: number[] | undefined = undefined;
+  /** failures-in-a-row only: event time of the latest success; no failure up to it counts. */
+  reset: number | undefined = undefined;
+  /** Rules weighing failures against successes: the newest tally bucket (event time ÷ bucket width). */
+  b: number | undefined = undefined;
+  /** …failures and successes per bucket, newest first (index i is bucket `b − i`). */
+  f: number[] | undefined = undefined;
+  s: number[] | undefined = undefined;
+
+  /** Nothing left to remember: `decide` drops such a counter at the end of the batch that emptied it. */
+  isEmpty(): boolean {
+    return this.t.length === 0 && this.reset === undefined && this.b === undefined;
+  }
+}
+
+/**
+ * What the counting of one attempt needs to know about it. `decide` fills one such object per
+ * batch and changes it for each attempt (no allocation per attempt).
+ */
+export class CountedAttempt {
+  id = '';
+  at = 0;
+  failure = false;
+  /** The failure repeats one of the account's last fingerprints (Entra smart lockout). */
+  repeatedSecret = false;
+  account: string | null = null;
+  /** The `account-ip:` subject key, or null without an account: what a success forgives by. */
+  accountIp: string | null = null;
+  /** Short hashes of `accountIp` and `account`, made when first needed (most attempts never need them). */
+  typoKey = UNHASHED;
+  accountKey = UNHASHED;
+
+  set(id: string, at: number, failure: boolean, account: string | null, accountIp: string | null, repeatedSecret: boolean): void {
+    this.id = id;
+    this.at = at;
+    this.failure = failure;
+    this.account = account;
+    this.accountIp = accountIp;
+    this.repeatedSecret = repeatedSecret;
+    this.typoKey = UNHASHED;
+    this.accountKey = UNHASHED;
+  }
+}
 
 /** A threshold reached: the ban starts `at` (the N-th counted attempt's event time). */
 export interface WindowFired {
@@ -54,7 +104,7 @@ export function ruleCounts(rule: PolicyRule, attempt: CountedAttempt): boolean {
  * takes its place by event time: N entries spanning at most W fire, whatever order they came in.
  * After firing the counter is emptied: those attempts have been acted on.
  */
-export function countAttempt(rule: PolicyRule, counter: CounterState, attempt: CountedAttempt): WindowFired | null {
+export function countAttempt(rule: PolicyRule, counter: RuleCounter, attempt: CountedAttempt): WindowFired | null {
   if (rule.kind === 'failures-in-a-row' && !attempt.failure) {
     resetRow(counter, attempt.at);
     return null;
@@ -62,27 +112,29 @@ export function countAttempt(rule: PolicyRule, counter: CounterState, attempt: C
   if (!ruleCounts(rule, attempt)) return null;
   if (rule.kind === 'failures-in-a-row' && counter.reset !== undefined && attempt.at <= counter.reset) return null;
   // Entries from before forgiveness existed (or before the rule forgave) have no key: they match none.
-  const keys = rule.forgiveTypos ? (counter.k ??= new Array<string>(counter.t.length).fill('')) : undefined;
+  const keys = rule.forgiveTypos ? (counter.k ??= keylessEntries(counter.t.length)) : undefined;
   let index: number;
   if (rule.kind === 'distinct-accounts') {
-    index = placeAccount(counter, attempt.at, shortKey(attempt.account!), keys);
+    index = placeAccount(counter, attempt.at, accountKeyOf(attempt), keys !== undefined);
     if (index < 0) return null;
   } else {
-    index = insertSorted(counter.t, attempt.at);
+    index = sortedIndex(counter.t, attempt.at);
+    counter.t = inserted(counter.t, index, attempt.at);
   }
-  keys?.splice(index, 0, typoKeyOf(attempt));
-  remember(counter.ids, attempt.id, Math.min(rule.threshold, MAX_EVIDENCE_IDS));
+  if (keys !== undefined) counter.k = inserted(counter.k!, index, typoKeyOf(attempt));
+  counter.ids = remembered(counter.ids, attempt.id, rule.evidence);
   const times = counter.t;
   const n = rule.threshold;
   if (times.length >= n && times[n - 1]! - times[0]! <= rule.windowMs && outnumbersSuccesses(rule, counter, times[n - 1]!)) {
-    const fired = { at: times[n - 1]!, attemptIds: [...counter.ids] };
+    // The evidence goes with the ban: the counter starts a fresh list.
+    const fired = { at: times[n - 1]!, attemptIds: counter.ids };
     clearCounter(counter);
     return fired;
   }
   while (times.length > n - 1) dropOldest(counter);
   const horizon = times[times.length - 1]! - rule.windowMs - MAX_LATENESS_MS;
   while (times.length > 0 && times[0]! < horizon) dropOldest(counter);
-  if (counter.ids.length > times.length) counter.ids.splice(0, counter.ids.length - times.length);
+  dropFirst(counter.ids, counter.ids.length - times.length);
   return null;
 }
 
@@ -91,24 +143,25 @@ export function countAttempt(rule: PolicyRule, counter: CounterState, attempt: C
  * account from its IP made up to `windowMs` before it (`hasTypoToForgive` asks first, without
  * writing).
  */
-export function forgiveTypos(counter: CounterState, attempt: CountedAttempt, windowMs: number): void {
+export function forgiveTypos(counter: RuleCounter, attempt: CountedAttempt, windowMs: number): void {
   const keys = counter.k;
   if (keys === undefined) return;
   const key = typoKeyOf(attempt);
   const from = attempt.at - windowMs;
   const times = counter.t;
+  const accounts = counter.a;
   for (let i = times.length - 1; i >= 0 && times[i]! >= from; i--) {
     if (keys[i] !== key || times[i]! > attempt.at) continue;
-    times.splice(i, 1);
-    keys.splice(i, 1);
-    counter.a?.splice(i, 1);
+    removeAt(times, i);
+    removeAt(keys, i);
+    if (accounts !== undefined) removeAt(accounts, i);
   }
   // The evidence ids are not matched to entries: the oldest go, so there are never more than entries.
-  if (counter.ids.length > times.length) counter.ids.splice(0, counter.ids.length - times.length);
+  dropFirst(counter.ids, counter.ids.length - times.length);
 }
 
 /** Whether a success would forgive some of this counter's failures (read only: most successes forgive nothing). */
-export function hasTypoToForgive(counter: CounterState | undefined, attempt: CountedAttempt, windowMs: number): boolean {
+export function hasTypoToForgive(counter: RuleCounter | undefined, attempt: CountedAttempt, windowMs: number): boolean {
   const keys = counter?.k;
   if (keys === undefined || keys.length === 0 || attempt.accountIp === null) return false;
   const times = counter!.t;
@@ -126,8 +179,8 @@ export function hasTypoToForgive(counter: CounterState | undefined, attempt: Cou
  * Adds an attempt to the failure or success tally of a rule that weighs the two
  * (`failuresPerSuccess`): counts per bucket of a tenth of the window, the last ten kept.
  */
-export function tally(rule: PolicyRule, counter: CounterState, at: number, failure: boolean): void {
-  const bucket = Math.floor(at / bucketWidth(rule));
+export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failure: boolean): void {
+  const bucket = Math.floor(at / rule.bucketMs);
   let newest = counter.b;
   if (newest === undefined || bucket - newest >= TALLY_BUCKETS) {
     counter.b = newest = bucket;
@@ -146,21 +199,18 @@ export function tally(rule: PolicyRule, counter: CounterState, at: number, failu
 }
 
 /** Failures in the ten buckets up to `at`'s exceed `failuresPerSuccess` × successes (always, for a rule without the condition). */
-function outnumbersSuccesses(rule: PolicyRule, counter: CounterState, at: number): boolean {
+function outnumbersSuccesses(rule: PolicyRule, counter: RuleCounter, at: number): boolean {
   if (rule.failuresPerSuccess === 0) return true;
   const newest = counter.b;
   if (newest === undefined) return true;
-  const first = newest - Math.floor(at / bucketWidth(rule));
-  const sum = (counts: readonly number[] | undefined) => {
-    let total = 0;
-    if (counts !== undefined) for (let i = Math.max(first, 0); i < first + TALLY_BUCKETS && i < counts.length; i++) total += counts[i]!;
-    return total;
-  };
-  return sum(counter.f) > rule.failuresPerSuccess * sum(counter.s);
+  const first = newest - Math.floor(at / rule.bucketMs);
+  return bucketSum(counter.f, first) > rule.failuresPerSuccess * bucketSum(counter.s, first);
 }
 
-function bucketWidth(rule: PolicyRule): number {
-  return Math.max(1, Math.ceil(rule.windowMs / TALLY_BUCKETS));
+function bucketSum(counts: readonly number[] | undefined, first: number): number {
+  let total = 0;
+  if (counts !== undefined) for (let i = Math.max(first, 0); i < first + TALLY_BUCKETS && i < counts.length; i++) total += counts[i]!;
+  return total;
 }
 
 /** Ages the buckets by `shift` in place: the oldest fall off, and trailing zeros go (most ranges see few attempts). */
@@ -172,63 +222,116 @@ function shiftBuckets(counts: number[], shift: number): void {
   while (counts.length > 0 && counts[counts.length - 1] === 0) counts.pop();
 }
 
-export function typoKeyOf(attempt: CountedAttempt): string {
-  if (attempt.accountIp === null) return '';
-  return (attempt.typoKey ??= shortKey(attempt.accountIp));
+export function typoKeyOf(attempt: CountedAttempt): number {
+  if (attempt.accountIp === null) return NO_KEY;
+  if (attempt.typoKey === UNHASHED) attempt.typoKey = shortHash(attempt.accountIp);
+  return attempt.typoKey;
 }
 
-/** The latest event time this counter still needs (for pruning), or −Infinity when it needs none. */
-export function counterHorizon(rule: PolicyRule | undefined, counter: CounterState): number {
-  const tallied = counter.b === undefined || rule === undefined ? -Infinity : (counter.b + 1) * bucketWidth(rule);
+function accountKeyOf(attempt: CountedAttempt): number {
+  if (attempt.accountKey === UNHASHED) attempt.accountKey = shortHash(attempt.account!);
+  return attempt.accountKey;
+}
+
+/** The latest event time a counter (in memory or as JSON) still needs, for pruning; −Infinity when it needs none. */
+export function counterHorizon(rule: PolicyRule | undefined, counter: { readonly t: readonly number[]; readonly reset?: number | undefined; readonly b?: number | undefined }): number {
+  const tallied = counter.b === undefined || rule === undefined ? -Infinity : (counter.b + 1) * rule.bucketMs;
   const latest = Math.max(counter.t.length > 0 ? counter.t[counter.t.length - 1]! : -Infinity, counter.reset ?? -Infinity, tallied);
   const window = rule?.windowMs ?? 0;
   return latest === -Infinity ? latest : latest + window + MAX_LATENESS_MS;
 }
 
 /** A success ends the row: failures up to its event time stop counting. */
-function resetRow(counter: CounterState, at: number): void {
+function resetRow(counter: RuleCounter, at: number): void {
   counter.reset = counter.reset === undefined ? at : Math.max(counter.reset, at);
-  // Usually there is nothing to drop (a success after no failure): no new array then.
-  if (counter.t.some((time) => time <= at)) counter.t = counter.t.filter((time) => time > at);
-  counter.ids.splice(0, counter.ids.length - counter.t.length);
+  // The times are sorted: those up to the success are the first ones (usually none).
+  const times = counter.t;
+  let ended = 0;
+  while (ended < times.length && times[ended]! <= at) ended++;
+  dropFirst(times, ended);
+  dropFirst(counter.ids, counter.ids.length - times.length);
 }
 
 /** Records the account's latest failure at its place; −1 when it already has a later one (nothing changes). */
-function placeAccount(counter: CounterState, at: number, account: string, keys: string[] | undefined): number {
-  const accounts = (counter.a ??= []);
+function placeAccount(counter: RuleCounter, at: number, account: number, keyed: boolean): number {
+  let accounts = counter.a ?? [];
   const existing = accounts.indexOf(account);
   if (existing >= 0) {
     if (counter.t[existing]! >= at) return -1;
-    counter.t.splice(existing, 1);
-    accounts.splice(existing, 1);
-    keys?.splice(existing, 1);
+    removeAt(counter.t, existing);
+    removeAt(accounts, existing);
+    if (keyed) removeAt(counter.k!, existing);
   }
-  const index = insertSorted(counter.t, at);
-  accounts.splice(index, 0, account);
+  const index = sortedIndex(counter.t, at);
+  counter.t = inserted(counter.t, index, at);
+  accounts = inserted(accounts, index, account);
+  counter.a = accounts;
   return index;
 }
 
-function insertSorted(times: number[], at: number): number {
+function keylessEntries(length: number): number[] {
+  const keys: number[] = [];
+  for (let i = 0; i < length; i++) keys.push(NO_KEY);
+  return keys;
+}
+
+/** Where `at` goes in the ascending `times`: after every entry not later than it (late attempts are rare, so from the end). */
+function sortedIndex(times: readonly number[], at: number): number {
   let index = times.length;
   while (index > 0 && times[index - 1]! > at) index--;
-  times.splice(index, 0, at);
   return index;
 }
 
-function dropOldest(counter: CounterState): void {
+function dropOldest(counter: RuleCounter): void {
   counter.t.shift();
   counter.a?.shift();
   counter.k?.shift();
 }
 
-function remember(ids: string[], id: string, capacity: number): void {
-  ids.push(id);
-  if (ids.length > capacity) ids.splice(0, ids.length - capacity);
+/** `ids` with `id` added last and the oldest dropped beyond `capacity` (in place when full: no allocation). */
+function remembered(ids: string[], id: string, capacity: number): string[] {
+  if (ids.length < capacity) return inserted(ids, ids.length, id);
+  for (let i = 0; i < ids.length - 1; i++) ids[i] = ids[i + 1]!;
+  ids[ids.length - 1] = id;
+  dropFirst(ids, ids.length - capacity);
+  return ids;
 }
 
-function clearCounter(counter: CounterState): void {
+function clearCounter(counter: RuleCounter): void {
   counter.t = [];
   counter.ids = [];
   if (counter.a !== undefined) counter.a = [];
   if (counter.k !== undefined) counter.k = [];
+}
+
+/**
+ * Up to this many entries an array grows by an exact-size copy, beyond it in place (amortized, with
+ * V8's slack): most counters never hold more, and those that do are busy, where copies would churn.
+ */
+const EXACT_UP_TO = 4;
+
+/** `items` with `item` inserted at `index`: a new exact-size array while small, the same one grown once large. */
+function inserted<T>(items: T[], index: number, item: T): T[] {
+  const next = items.length < EXACT_UP_TO ? items.concat(item) : items;
+  if (next === items) items.push(item);
+  for (let i = next.length - 1; i > index; i--) next[i] = next[i - 1]!;
+  next[index] = item;
+  return next;
+}
+
+// In-place removals without `splice`, which allocates the array of what it removes.
+
+function removeAt<T>(items: T[], index: number): void {
+  for (let i = index; i < items.length - 1; i++) items[i] = items[i + 1]!;
+  items.length--;
+}
+
+function dropFirst<T>(items: T[], count: number): void {
+  if (count <= 0) return;
+  if (count === 1) {
+    items.shift();
+    return;
+  }
+  for (let i = count; i < items.length; i++) items[i - count] = items[i]!;
+  items.length -= count;
 }

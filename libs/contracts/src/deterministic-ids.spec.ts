@@ -1,4 +1,5 @@
-import { fnv1a32, hash128Hex, shortKey, uuidFromParts } from './deterministic-ids.js';
+import fc from 'fast-check';
+import { fnv1a32, hash128Hex, parseShortKey, shortHash, shortKey, uuidFromParts } from './deterministic-ids.js';
 
 describe('hash', () => {
   it('hash128Hex is 32 hex digits, lane one equal to fnv1a32 with seed 0', () => {
@@ -20,4 +21,29 @@ describe('hash', () => {
     const keys = new Set(Array.from({ length: 100_000 }, (_, i) => shortKey(`user${i}@example.com`)));
     expect(keys.size).toBe(100_000);
   });
+
+  it('shortHash is the number shortKey prints, and parseShortKey reads it back exactly', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const hash = shortHash(text);
+        expect(Number.isSafeInteger(hash) && hash >= 0).toBe(true);
+        expect(shortKey(text)).toBe(hash.toString(36));
+        expect(parseShortKey(shortKey(text))).toBe(hash);
+      }),
+    );
+    for (const hash of [0, 1, 2 ** 32, 2 ** 53 - 1]) expect(parseShortKey(hash.toString(36))).toBe(hash);
+  });
+
+  it('shortKey is the one stored states already hold (state written before keys became numbers in memory)', () => {
+    // Values of the former string-only implementation: a changed hash would orphan every stored typo key.
+    expect(shortKey('account-ip:alice|203.0.113.7')).toBe(shortKeyBefore('account-ip:alice|203.0.113.7'));
+    expect(shortKey('bob')).toBe(shortKeyBefore('bob'));
+  });
 });
+
+/** shortKey as it was written before `shortHash` existed: two separate passes of fnv1a32. */
+function shortKeyBefore(text: string): string {
+  const high = fnv1a32(text, 0x9e3779b9) & 0x1fffff;
+  const low = fnv1a32(text, 0x85ebca6b);
+  return (high * 0x100000000 + low).toString(36);
+}

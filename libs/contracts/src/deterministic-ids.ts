@@ -24,10 +24,6 @@ function finalize(hash: number): number {
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-function hex4(value: number): string {
-  return HEX_BYTE[(value >>> 8) & 0xff]! + HEX_BYTE[value & 0xff]!;
-}
-
 function hex8(value: number): string {
   return HEX_BYTE[value >>> 24]! + HEX_BYTE[(value >>> 16) & 0xff]! + HEX_BYTE[(value >>> 8) & 0xff]! + HEX_BYTE[value & 0xff]!;
 }
@@ -38,15 +34,39 @@ export function hash128Hex(text: string): string {
   return hex8(h0) + hex8(h1) + hex8(h2) + hex8(h3);
 }
 
+/** The character codes of a UUID being written (one buffer: `uuidFromParts` runs for every incident). */
+const UUID_CODES = new Array<number>(36).fill(0);
+const HEX_CODES = Array.from('0123456789abcdef', (digit) => digit.charCodeAt(0));
+const HYPHEN = 0x2d;
+
 /**
  * A UUID (version 8, "custom") whose 122 free bits are a hash of `parts` joined by `|`: same
- * parts, same id. The parts are hashed without being joined: this runs for every incident.
+ * parts, same id. The parts are hashed without being joined, and the text is made in one piece.
  */
 export function uuidFromParts(...parts: string[]): string {
   const [h0, h1, h2, h3] = hash128(parts);
   const h1Low = ((h1 & 0xffff) & 0x0fff) | 0x8000;
   const h2High = (((h2 >>> 16) & 0x3fff) | 0x8000) >>> 0;
-  return `${hex8(h0)}-${hex4(h1 >>> 16)}-${hex4(h1Low)}-${hex4(h2High)}-${hex4(h2 & 0xffff)}${hex8(h3)}`;
+  // xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx from h0 | h1 high | h1Low | h2High | h2 low, h3.
+  writeHex(h0, 8, 0);
+  UUID_CODES[8] = HYPHEN;
+  writeHex(h1 >>> 16, 4, 9);
+  UUID_CODES[13] = HYPHEN;
+  writeHex(h1Low, 4, 14);
+  UUID_CODES[18] = HYPHEN;
+  writeHex(h2High, 4, 19);
+  UUID_CODES[23] = HYPHEN;
+  writeHex(h2 & 0xffff, 4, 24);
+  writeHex(h3, 8, 28);
+  return String.fromCharCode.apply(null, UUID_CODES);
+}
+
+/** The low `digits` hex digits of `value` into UUID_CODES from `at`, most significant first. */
+function writeHex(value: number, digits: number, at: number): void {
+  for (let i = digits - 1; i >= 0; i--) {
+    UUID_CODES[at + i] = HEX_CODES[value & 0xf]!;
+    value >>>= 4;
+  }
 }
 
 function hash128(parts: readonly string[]): [number, number, number, number] {
@@ -69,7 +89,25 @@ function hash128(parts: readonly string[]): [number, number, number, number] {
 
 /** A short key (about 11 base-36 characters, 53 bits) standing for a longer text in stored state. */
 export function shortKey(text: string): string {
-  const high = fnv1a32(text, SEEDS[1]) & 0x1fffff;
-  const low = fnv1a32(text, SEEDS[2]);
-  return (high * 0x100000000 + low).toString(36);
+  return shortHash(text).toString(36);
+}
+
+/**
+ * `shortKey` as the number it prints (a safe integer ≥ 0): how the in-memory state keeps it, so
+ * that comparing two is one number comparison and no string is made per attempt.
+ */
+export function shortHash(text: string): number {
+  let high = (FNV_OFFSET ^ SEEDS[1]) >>> 0;
+  let low = (FNV_OFFSET ^ SEEDS[2]) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    high = Math.imul(high ^ code, FNV_PRIME);
+    low = Math.imul(low ^ code, FNV_PRIME);
+  }
+  return (finalize(high) & 0x1fffff) * 0x100000000 + finalize(low);
+}
+
+/** The number a `shortKey` text stands for (`parseInt` is exact here: every value is below 2^53). */
+export function parseShortKey(key: string): number {
+  return parseInt(key, 36);
 }
