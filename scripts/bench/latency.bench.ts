@@ -42,10 +42,10 @@ await withBenchRig(async (rig) => {
       const ip = `10.77.${(n >> 8) & 255}.${n & 255}`;
       const account = `latency-${n}`;
       const attempt = { outcome: 'failure', ip, account };
-      const before = await fetch(`${url}/v1/attempts`, { method: 'POST', headers, body: JSON.stringify({ attempts: [attempt, attempt, attempt, attempt] }) });
+      const before = await fetch(`${url}/v1/attempts`, { method: 'POST', headers, body: JSON.stringify([attempt, attempt, attempt, attempt]) });
       if (before.status !== 202) throw new Error(`POST /v1/attempts answered ${before.status}`);
       const started = performance.now();
-      const answer = await fetch(`${url}/v1/attempts?wait=verdict`, { method: 'POST', headers, body: JSON.stringify({ attempts: [attempt] }) });
+      const answer = await fetch(`${url}/v1/attempts?wait=verdict`, { method: 'POST', headers, body: JSON.stringify([attempt]) });
       toVerdict.push(performance.now() - started);
       const { verdicts } = (await answer.json()) as { verdicts: Array<{ banned: boolean }> };
       if (!verdicts[0]?.banned) throw new Error(`sample ${n}: the fifth failure was not banned`);
