@@ -1,5 +1,5 @@
 /**
- * The rules between Warden's parts, as `../shared/architecture.md` draws them (its table, one
+ * The rules between Warden's parts, as `docs/architecture.md` draws them (its table, one
  * rule per line of it). `npm test` runs them (`npm run lint:deps`); a rule that must bend is changed
  * in that document first, with its reason, and here after it.
  */
@@ -14,7 +14,7 @@ module.exports = {
   forbidden: [
     forbid('contracts-imports-no-part', 'contracts are data only: record and HTTP schemas, topic names, versions', { path: lib('contracts') }, { path: `^apps/|${LIBS}`, pathNot: lib('contracts') }),
     forbid('ban-policy-is-pure', 'the policy is pure decisions: contracts only, no Nest, kafkajs, Prisma, pg or I/O', { path: lib('ban-policy'), pathNot: TEST_OR_BENCH }, { path: [`^apps/|${LIBS}`, '^node_modules/(@nestjs|kafkajs|@prisma|pg|prom-client)/', '^(fs|net|http|https|child_process|dgram|fs/promises)$'], pathNot: lib('ban-policy', 'contracts') }),
-    // Departure (see the closing note): config validates the policy file once, and only the policy library reads one.
+    // docs/architecture.md: config validates the policy file once, and only the policy library reads one.
     forbid('runtime-is-below-the-kits', 'runtime (config, readiness, metrics, logging, bootstrap) is what every part stands on: it never imports the kits or the apps', { path: lib('runtime') }, { path: `^apps/|${lib('http-kit', 'kafka', 'persistence', 'client')}` }),
     forbid('kafka-knows-no-database-http-or-policy', 'the MessageBus port and its implementations know records, not tables, HTTP or decisions', { path: lib('kafka') }, { path: `^apps/|${lib('persistence', 'http-kit', 'ban-policy', 'client')}` }),
     forbid('persistence-knows-no-bus-or-http', 'repositories and the transaction helper know tables only', { path: lib('persistence'), pathNot: TEST_OR_BENCH }, { path: `^apps/|${lib('kafka', 'http-kit', 'client', 'ban-policy')}` }),

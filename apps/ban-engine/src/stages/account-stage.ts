@@ -7,12 +7,18 @@ import type { BatchOutcome } from './batch-outcome.js';
 import { attemptTime, decideRun, keptVerdict } from './decide-run.js';
 import type { PartitionState } from './partition-state.js';
 import { StageParts } from './stage-parts.js';
-import { StagePartitions } from './stage-partitions.js';
+import { StagePartitions, type StageItem } from './stage-partitions.js';
 
 export const ACCOUNT_STAGE_GROUP = 'warden-ban-engine-accounts';
 
 /** Reads an `auth.attempts-by-account` value (written by the network stage, or an admin command routed here). */
 export const decodeAccountStageRecord = jsonRecordDecoder(accountStageRecordSchema, 'an attempt for the account stage');
+
+/** An attempt as the network stage forwarded it, with its outcome there. */
+interface ForwardedAttempt {
+  readonly attempt: LoginAttemptEvent;
+  readonly network: NetworkOutcome;
+}
 
 /**
  * The account stage: `auth.attempts-by-account`, keyed by the normalized account, owns the
@@ -21,33 +27,16 @@ export const decodeAccountStageRecord = jsonRecordDecoder(accountStageRecordSche
  * merged with the network stage's bans carried on the record.
  */
 @Injectable()
-export class AccountStage extends StagePartitions<AccountStageRecord> {
+export class AccountStage extends StagePartitions<AccountStageRecord, ForwardedAttempt> {
   constructor(@Inject(StageParts) parts: StageParts) {
     super('account', parts, { topic: Topic.attemptsByAccount, groupId: ACCOUNT_STAGE_GROUP, decode: decodeAccountStageRecord });
   }
 
-  protected async decideBatch(records: ReadonlyArray<ConsumedRecord<AccountStageRecord>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    let run: Array<{ attempt: LoginAttemptEvent; network: NetworkOutcome }> = [];
-    for (const { value } of records) {
-      if ('routed' in value) {
-        await this.decideAttempts(run, state, outcome);
-        run = [];
-        this.applyAdminCommand(value, state, outcome);
-        continue;
-      }
-      const at = attemptTime(value.attempt);
-      if (state.expiries.hasDue(Math.max(state.streamTime, at))) {
-        await this.decideAttempts(run, state, outcome);
-        run = [];
-        this.expireDue(at, state, outcome);
-      }
-      run.push(value);
-    }
-    await this.decideAttempts(run, state, outcome);
+  protected itemOf({ value }: ConsumedRecord<AccountStageRecord>): StageItem<ForwardedAttempt> {
+    return 'routed' in value ? { command: value } : { attempt: value, at: attemptTime(value.attempt) };
   }
 
-  private async decideAttempts(run: ReadonlyArray<{ attempt: LoginAttemptEvent; network: NetworkOutcome }>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    if (run.length === 0) return;
+  protected async decideAttempts(run: readonly ForwardedAttempt[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
     const results = await decideRun(run.map(({ attempt }) => attempt), { policy: this.policy, saga: this.parts.saga, state, outcome });
     results.forEach((result, i) => {
       const { attempt } = result;

@@ -15,7 +15,7 @@ import type { BatchOutcome } from './batch-outcome.js';
 import { attemptTime, decideRun, keptVerdict } from './decide-run.js';
 import type { PartitionState } from './partition-state.js';
 import { StageParts } from './stage-parts.js';
-import { StagePartitions } from './stage-partitions.js';
+import { StagePartitions, type StageItem } from './stage-partitions.js';
 
 export const NETWORK_STAGE_GROUP = 'warden-ban-engine';
 
@@ -41,39 +41,20 @@ const NO_NETWORK_OUTCOME: NetworkOutcome = { bans: [], trigger: false, threshold
  * attempt's network is forwarded to the right partition instead of decided where it landed.
  */
 @Injectable()
-export class NetworkStage extends StagePartitions<NetworkStageRecord> {
+export class NetworkStage extends StagePartitions<NetworkStageRecord, LoginAttemptEvent> {
   constructor(@Inject(StageParts) parts: StageParts) {
     super('network', parts, { topic: Topic.loginAttempts, groupId: NETWORK_STAGE_GROUP, decode: decodeNetworkStageRecord });
   }
 
-  protected async decideBatch(records: ReadonlyArray<ConsumedRecord<NetworkStageRecord>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    let run: LoginAttemptEvent[] = [];
-    for (const record of records) {
-      const value = record.value;
-      if ('routed' in value) {
-        await this.decideAttempts(run, state, outcome);
-        run = [];
-        this.applyAdminCommand(value, state, outcome);
-        continue;
-      }
-      const network = networkKeyOf(value.ip, this.policy);
-      if (record.key !== network) {
-        outcome.publish(Topic.loginAttempts, { key: network, value: JSON.stringify(value) });
-        continue;
-      }
-      const at = attemptTime(value);
-      if (state.expiries.hasDue(Math.max(state.streamTime, at))) {
-        await this.decideAttempts(run, state, outcome);
-        run = [];
-        this.expireDue(at, state, outcome);
-      }
-      run.push(value);
-    }
-    await this.decideAttempts(run, state, outcome);
+  protected itemOf({ key, value }: ConsumedRecord<NetworkStageRecord>, outcome: BatchOutcome): StageItem<LoginAttemptEvent> {
+    if ('routed' in value) return { command: value };
+    const network = networkKeyOf(value.ip, this.policy);
+    if (key === network) return { attempt: value, at: attemptTime(value) };
+    outcome.publish(Topic.loginAttempts, { key: network, value: JSON.stringify(value) });
+    return undefined;
   }
 
-  private async decideAttempts(attempts: readonly LoginAttemptEvent[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    if (attempts.length === 0) return;
+  protected async decideAttempts(attempts: readonly LoginAttemptEvent[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
     const results = await decideRun(attempts, { policy: this.policy, saga: this.parts.saga, state, outcome });
     for (const result of results) {
       const { attempt } = result;

@@ -39,7 +39,10 @@ const PARTITIONS_AT_ONCE = 2;
  * the previous one in the table, so two processes that both think they own a partition (during a
  * rebalance) cannot both write: the second reloads and decides again.
  */
-export abstract class StagePartitions<T> implements OnApplicationBootstrap, BeforeApplicationShutdown {
+/** What a stage makes of one record of its log: an admin command routed to it, an attempt to decide (with its event time), or nothing more (forwarded). */
+export type StageItem<A> = { readonly command: RoutedAdminCommand } | { readonly attempt: A; readonly at: number } | undefined;
+
+export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly partitions = new Map<number, PartitionState>();
   private consumer?: Subscribed;
   protected readonly logger: Logger;
@@ -77,8 +80,39 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
     this.consumer = undefined;
   }
 
-  /** Decides a batch's records (all of one partition, in offset order, none decided before) into `outcome`. */
-  protected abstract decideBatch(records: ReadonlyArray<ConsumedRecord<T>>, state: PartitionState, outcome: BatchOutcome): Promise<void>;
+  /** What a record is to this stage (it may publish into `outcome`, e.g. forward a misrouted record). */
+  protected abstract itemOf(record: ConsumedRecord<T>, outcome: BatchOutcome): StageItem<A>;
+
+  /** Decides a run of attempts, consecutive in the log, into `outcome`. */
+  protected abstract decideAttempts(run: readonly A[], state: PartitionState, outcome: BatchOutcome): Promise<void>;
+
+  /**
+   * Decides a batch's records (all of one partition, in offset order, none decided before) into
+   * `outcome`: attempts in runs, cut where an admin command comes or where an attempt's time passes
+   * a ban's end, so that the command and the expiry take their place in the log's order.
+   */
+  private async decideBatch(records: ReadonlyArray<ConsumedRecord<T>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
+    let run: A[] = [];
+    const flush = async () => {
+      if (run.length > 0) await this.decideAttempts(run, state, outcome);
+      run = [];
+    };
+    for (const record of records) {
+      const item = this.itemOf(record, outcome);
+      if (item === undefined) continue;
+      if ('command' in item) {
+        await flush();
+        this.applyAdminCommand(item.command, state, outcome);
+        continue;
+      }
+      if (state.expiries.hasDue(Math.max(state.streamTime, item.at))) {
+        await flush();
+        this.expireDue(item.at, state, outcome);
+      }
+      run.push(item.attempt);
+    }
+    await flush();
+  }
 
   /** The bus's batch handler: each partition's records in turn. */
   async handle(records: ReadonlyArray<ConsumedRecord<T>>): Promise<void> {
@@ -92,7 +126,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
   }
 
   /** Applies a manual ban or unban routed to this stage (once per command id) to the subject it owns. */
-  protected applyAdminCommand({ command }: RoutedAdminCommand, state: PartitionState, outcome: BatchOutcome): void {
+  private applyAdminCommand({ command }: RoutedAdminCommand, state: PartitionState, outcome: BatchOutcome): void {
     if (state.recent.has(command.id) || outcome.decided.has(command.id)) return;
     outcome.decided.set(command.id, null);
     this.expireDue(Date.parse(command.issuedAt), state, outcome);
@@ -106,7 +140,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
    * of every ban that ended by then and is still the subject's ban: called before each attempt or
    * command that would pass an end, so a ban's expiry takes its place in the log's order.
    */
-  protected expireDue(time: number, state: PartitionState, outcome: BatchOutcome): void {
+  private expireDue(time: number, state: PartitionState, outcome: BatchOutcome): void {
     if (time > state.streamTime) state.streamTime = time;
     for (let due = state.expiries.popDue(state.streamTime); due !== undefined; due = state.expiries.popDue(state.streamTime)) {
       const current = state.stateOf(due.subject, outcome.changed);
@@ -180,7 +214,7 @@ export abstract class StagePartitions<T> implements OnApplicationBootstrap, Befo
 
   /** Subjects that hold nothing the policy needs at the partition's stream time: the changed ones, and all of them once a minute. */
   private removable(state: PartitionState, outcome: BatchOutcome): Set<string> {
-    const at = Math.max(state.streamTime, outcome.latestEventTime ?? 0);
+    const at = state.streamTime;
     const removed = new Set<string>();
     for (const [subject, subjectState] of outcome.changed) if (isPrunable(subjectState, this.policy, at)) removed.add(subject);
     if (Date.now() - state.lastSweep >= SWEEP_EVERY_MS) {
