@@ -24,6 +24,8 @@ function stream(now: number): LoginAttemptEvent[] {
       outcome,
       ip,
       account,
+      // The test counts verdicts, as a waiting gateway would.
+      verdictWanted: true,
       ...(fingerprint ? { credentialFingerprint: fingerprint } : {}),
     });
   for (let step = 0; step < 12; step++) {

@@ -3,7 +3,8 @@
  * `eachBatch` consumer of the same topic, in the same run on the same broker (DESIGN §8).
  *
  * 200,000 attempts (BENCH_ATTEMPTS) are produced to a fresh `auth.login-attempts` of 6 partitions,
- * keyed by network as gateway-api keys them: 88% normal users (mostly successes), 4% brute force
+ * keyed by network as gateway-api writes them, each with its account copy on
+ * `auth.attempts-by-account`: 88% normal users (mostly successes), 4% brute force
  * (few IPs, one account each), 3% credential stuffing (one IP, many accounts), 3% a botnet on one
  * account from thousands of networks, 2% an IPv6 sweep (one address per /64, accounts guessed).
  * Then, each reading the whole backlog and timed first to last record:
@@ -20,7 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { decide, DEFAULT_POLICY, networkKeyOf, stagePolicy, type PolicyAttempt } from '#warden/ban-policy';
+import { attemptTopicRecords, decide, DEFAULT_POLICY, stagePolicy, type PolicyAttempt } from '#warden/ban-policy';
 import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { KafkaMessageBus } from '#warden/kafka';
 import { BansRepository, StageCheckpointsRepository } from '#warden/persistence';
@@ -205,9 +206,13 @@ function stateMemory(): { subjects: number; ids: number } {
 
 await withBenchRig(async (rig) => {
   const list = attempts(Date.now());
-  const records = list.map((attempt) => ({ key: networkKeyOf(attempt.ip, DEFAULT_POLICY), value: JSON.stringify(attempt) }));
+  // As gateway-api writes them: each attempt on auth.login-attempts, and its account copy.
+  const written = list.flatMap((attempt) => attemptTopicRecords(attempt, DEFAULT_POLICY).records);
+  const records = written.filter(({ topic }) => topic === Topic.loginAttempts);
+  const copies = written.filter(({ topic }) => topic === Topic.attemptsByAccount);
   say(`  the mix: ${MIX}`);
   const produced = await produceAll(rig, Topic.loginAttempts, records, 'attempts');
+  await produceAll(rig, Topic.attemptsByAccount, copies, 'account copies');
   say(`  produce: ${produced.toFixed(0)} attempts/s`);
   const kafka = new Kafka({ brokers: rig.brokers.split(','), clientId: 'bench', logLevel: logLevel.NOTHING });
   const noop = await timeNoopConsumer(kafka, rig.prefix + Topic.loginAttempts);
@@ -219,6 +224,7 @@ await withBenchRig(async (rig) => {
     // The second run's bans start from nothing (its checkpoints are apart already, under its own prefix).
     await rig.pool.query('TRUNCATE bans, ban_events');
     await produceAll(rig, Topic.loginAttempts, records, 'attempts (second copy)', second);
+    await produceAll(rig, Topic.attemptsByAccount, copies, 'account copies (second copy)', second);
     const two = await timeTwoEngines(rig, second);
     say(`two engine processes: ${two.toFixed(0)} attempts/s; two to one: ${(two / one).toFixed(2)}`);
   }

@@ -63,7 +63,7 @@ describe('ban engine when its work fails', () => {
       messages: attempts.map((attempt) => ({
         // The attempt's network: the network stage's partition key (DESIGN §6).
         key: attempt.ip.replace(/\.\d+$/, '.0/24'),
-        value: JSON.stringify({ schemaVersion: 1, occurredAt: at, receivedAt: at, outcome: 'failure', ...attempt }),
+        value: JSON.stringify({ schemaVersion: 1, occurredAt: at, receivedAt: at, outcome: 'failure', verdictWanted: true, ...attempt }),
       })),
     });
     await producer.disconnect();

@@ -20,6 +20,8 @@ function attempt(fields: Partial<LoginAttemptEvent> & { at: number }): LoginAtte
     ip: '203.0.113.7',
     occurredAt: new Date(at).toISOString(),
     receivedAt: new Date(at).toISOString(),
+    // The test reads the verdicts, as a waiting gateway would.
+    verdictWanted: true,
     ...rest,
   };
 }

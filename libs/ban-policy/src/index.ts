@@ -62,6 +62,7 @@ export { runBacktest, type BacktestProgress, type BacktestResult, type RunBackte
 export { parseAttemptLine, type AttemptLineResult } from './backtest/recorded-attempt-line.js';
 export type { BacktestReport, BacktestTiming, GatewayAnswer, PolicySummary, BanSet, BanGroup, FalsePositive } from './backtest/backtest-report.types.js';
 export {
+  attemptTopicRecords,
   mergeVerdicts,
   networkKeyOf,
   networkOutcomeOf,
@@ -70,6 +71,7 @@ export {
   stageOfSubject,
   stagePolicy,
   STAGE_SCOPES,
+  type AttemptTopicRecord,
   type NetworkOutcome,
   type StageName,
 } from './stages.js';

@@ -5,7 +5,7 @@
  * normalized account. Each decides with the policy's rules of its scopes only, and the account
  * stage merges the network stage's verdict into the attempt's verdict.
  */
-import type { SubjectScope } from '#warden/contracts';
+import { normalizeAccount, Topic, type LoginAttemptEvent, type SubjectScope } from '#warden/contracts';
 import type { Verdict } from './outcome.types.js';
 import type { Policy, PolicyRule } from './policy.types.js';
 import { banStatus, type ActiveBan } from './status.js';
@@ -28,6 +28,36 @@ export function stageOfSubject(subject: string): StageName | null {
 /** The network an attempt from `ip` belongs to (`203.0.113.0/24`): its key on `auth.login-attempts`. Throws InvalidIpAddressError. */
 export function networkKeyOf(ip: string, policy: Policy): string {
   return addressSubjectsOf(ip, policy).rangeKey.slice('range:'.length);
+}
+
+/** A record as a producer of attempts writes it. */
+export interface AttemptTopicRecord {
+  readonly topic: typeof Topic.loginAttempts | typeof Topic.attemptsByAccount;
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * An attempt as a producer writes it, as gateway-api does: one record on `auth.login-attempts`
+ * keyed by its network and, when it names an account, its account copy on
+ * `auth.attempts-by-account` keyed by the account (the attempt then marked `accountCopy`). Each
+ * stage reads it in its producer's order, so an account attacked from many networks is decided the
+ * same whatever the network partitions' speed (an attempt without a copy is forwarded by the
+ * network stage, in the order its partitions happen to run). Throws InvalidIpAddressError.
+ */
+export function attemptTopicRecords(attempt: LoginAttemptEvent, policy: Policy): { attempt: LoginAttemptEvent; records: AttemptTopicRecord[] } {
+  const network = networkKeyOf(attempt.ip, policy);
+  const account = normalizeAccount(attempt.account);
+  if (account === null) return { attempt, records: [{ topic: Topic.loginAttempts, key: network, value: JSON.stringify(attempt) }] };
+  const marked: LoginAttemptEvent = { ...attempt, accountCopy: true };
+  const value = JSON.stringify(marked);
+  return {
+    attempt: marked,
+    records: [
+      { topic: Topic.loginAttempts, key: network, value },
+      { topic: Topic.attemptsByAccount, key: account, value },
+    ],
+  };
 }
 
 /**

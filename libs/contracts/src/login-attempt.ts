@@ -33,6 +33,13 @@ export const loginAttemptEventSchema = attemptInputSchema.extend({
   id: uuidField,
   occurredAt: instantField,
   receivedAt: instantField,
+  /** The sender waits for the verdict (`?wait=verdict`): only then is one published on `auth.verdicts`. */
+  verdictWanted: z.literal(true).optional(),
+  /**
+   * The producer also wrote this attempt to `auth.attempts-by-account`, keyed by its account (as
+   * gateway-api does): the account stage takes it from there, so the network stage does not forward it.
+   */
+  accountCopy: z.literal(true).optional(),
 });
 
 export type LoginAttemptEvent = z.infer<typeof loginAttemptEventSchema>;

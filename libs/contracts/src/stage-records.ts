@@ -45,10 +45,16 @@ export const networkVerdictSchema = z.strictObject({
 
 export type NetworkVerdict = z.infer<typeof networkVerdictSchema>;
 
-/** `auth.attempts-by-account` (internal, keyed by the normalized account): attempts that name an account, and routed admin commands. */
-export const accountStageRecordSchema = z.union([
-  z.strictObject({ schemaVersion: z.literal(STAGE_RECORD_SCHEMA_VERSION), attempt: loginAttemptEventSchema, network: networkVerdictSchema }),
-  routedAdminCommandSchema,
-]);
+/** An attempt the network stage forwarded (its producer wrote no account copy), with its outcome there. */
+export const forwardedAttemptSchema = z.strictObject({ schemaVersion: z.literal(STAGE_RECORD_SCHEMA_VERSION), attempt: loginAttemptEventSchema, network: networkVerdictSchema });
+
+export type ForwardedAttempt = z.infer<typeof forwardedAttemptSchema>;
+
+/**
+ * `auth.attempts-by-account` (keyed by the normalized account): the account copies of attempts
+ * (written by their producer beside the `auth.login-attempts` record, `accountCopy` set), attempts
+ * the network stage forwarded, and routed admin commands.
+ */
+export const accountStageRecordSchema = z.union([loginAttemptEventSchema, forwardedAttemptSchema, routedAdminCommandSchema]);
 
 export type AccountStageRecord = z.infer<typeof accountStageRecordSchema>;

@@ -21,7 +21,7 @@ const HOUR_MS = 3_600_000;
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topic.loginAttempts, config: { 'retention.ms': String(7 * 24 * HOUR_MS) } },
-  // The account stage's input, written by the network stage (a repartition topic, in Kafka Streams' words).
+  // The account stage's input: account copies written by the attempts' producers, and attempts the network stage forwarded.
   { name: Topic.attemptsByAccount, config: { 'retention.ms': String(7 * 24 * HOUR_MS) } },
   // The gateway's view is rebuilt from this topic: only the latest state per subject matters.
   { name: Topic.banDecisions, config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0' } },

@@ -30,16 +30,23 @@ export const verdictRecordSchema = z
     bans: z.array(banItemRecordSchema).readonly(),
     trigger: z.boolean(),
     gatewayStatus: z.union([z.literal(429), z.literal(401), z.null()]),
+    /**
+     * Set when the attempt was written to both stages' topics (`accountCopy`): each stage then
+     * publishes its part, and the waiting gateway merges the two. Absent: the whole verdict.
+     */
+    part: z.enum(['network', 'account']).optional(),
   })
   .readonly();
 
 export type VerdictRecord = z.infer<typeof verdictRecordSchema>;
+
+export type VerdictPart = NonNullable<VerdictRecord['part']>;
 
 /**
  * A verdict as `POST /v1/attempts?wait=verdict` answers it (DESIGN §5: a status plus `attemptId`,
  * `trigger`, `gatewayStatus`): the record without its `schemaVersion`, which versions the Kafka
  * record (DESIGN §6), not the HTTP answer.
  */
-export const verdictSchema = verdictRecordSchema.unwrap().omit({ schemaVersion: true }).readonly();
+export const verdictSchema = verdictRecordSchema.unwrap().omit({ schemaVersion: true, part: true }).readonly();
 
 export type Verdict = z.infer<typeof verdictSchema>;

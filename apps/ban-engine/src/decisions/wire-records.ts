@@ -6,6 +6,7 @@ import {
   type BanDecisionRecord,
   type BanItemRecord,
   type IncidentRecord,
+  type VerdictPart,
   type VerdictRecord,
 } from '#warden/contracts';
 import type { BanEventRow, BanRow } from '#warden/persistence';
@@ -56,7 +57,8 @@ function banItemRecord(ban: BanItem): BanItemRecord {
   return { ...ban, until: iso(ban.until) };
 }
 
-export function verdictRecord(verdict: Verdict): VerdictRecord {
+/** A verdict as `auth.verdicts` carries it; `part` when it is one stage's part of it (see {@link VerdictRecord}). */
+export function verdictRecord(verdict: Verdict, part?: VerdictPart): VerdictRecord {
   return {
     schemaVersion: VERDICT_SCHEMA_VERSION,
     attemptId: verdict.attemptId,
@@ -66,12 +68,13 @@ export function verdictRecord(verdict: Verdict): VerdictRecord {
     bans: verdict.bans.map(banItemRecord),
     trigger: verdict.trigger,
     gatewayStatus: verdict.gatewayStatus,
+    ...(part === undefined ? {} : { part }),
   };
 }
 
 /** The verdict of an attempt no ban applied to: what a repeat of it is answered when none was kept. */
-export function unbannedVerdictRecord(attemptId: string): VerdictRecord {
-  return { schemaVersion: VERDICT_SCHEMA_VERSION, attemptId, banned: false, retryAfter: 0, until: null, bans: [], trigger: false, gatewayStatus: null };
+export function unbannedVerdictRecord(attemptId: string, part?: VerdictPart): VerdictRecord {
+  return { schemaVersion: VERDICT_SCHEMA_VERSION, attemptId, banned: false, retryAfter: 0, until: null, bans: [], trigger: false, gatewayStatus: null, ...(part === undefined ? {} : { part }) };
 }
 
 export function banRow(decision: BanDecision): BanRow {

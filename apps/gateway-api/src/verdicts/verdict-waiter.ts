@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Topic, verdictRecordSchema, type Verdict, type VerdictRecord } from '#warden/contracts';
+import { Topic, verdictRecordSchema, type LoginAttemptEvent, type Verdict, type VerdictRecord } from '#warden/contracts';
 import { ReadinessRegistry } from '#warden/runtime';
 import { jsonRecordDecoder, MessageBus, type Following } from '#warden/kafka';
+import { mergeVerdictParts, verdictOf } from './verdict-parts.js';
 
 
 export interface PendingVerdicts {
@@ -47,13 +48,29 @@ export class VerdictWaiter implements OnApplicationBootstrap, BeforeApplicationS
     this.following = undefined;
   }
 
-  expect(attemptIds: readonly string[]): PendingVerdicts {
-    const wanted = new Set(attemptIds);
+  /** Waits for the verdicts of these attempts: of one written to both stages' topics (`accountCopy`), for both parts. */
+  expect(attempts: readonly LoginAttemptEvent[]): PendingVerdicts {
+    const partsOf = new Map(attempts.map((attempt) => [attempt.id, attempt.accountCopy === true]));
+    const wanted = new Set(partsOf.keys());
     const received = new Map<string, Verdict>();
+    const halves = new Map<string, VerdictRecord>();
     let complete!: () => void;
     const all = new Promise<void>((resolve) => (complete = resolve));
-    const deliver = ({ schemaVersion: _version, ...verdict }: VerdictRecord) => {
-      received.set(verdict.attemptId, verdict);
+    const deliver = (record: VerdictRecord) => {
+      const id = record.attemptId;
+      if (received.has(id)) return;
+      if (partsOf.get(id) === true && record.part !== undefined) {
+        const other = halves.get(id);
+        // A part waits for the other stage's (a copy of the same part is the same).
+        if (other === undefined || other.part === record.part) {
+          halves.set(id, record);
+          return;
+        }
+        const [network, account] = record.part === 'network' ? [record, other] : [other, record];
+        received.set(id, mergeVerdictParts(verdictOf(network), verdictOf(account)));
+      } else {
+        received.set(id, verdictOf(record));
+      }
       if (received.size === wanted.size) complete();
     };
     for (const id of wanted) {
@@ -76,7 +93,7 @@ export class VerdictWaiter implements OnApplicationBootstrap, BeforeApplicationS
         await Promise.race([all, timeout]);
         clearTimeout(timer);
         cancel();
-        return received.size === wanted.size ? attemptIds.map((id) => received.get(id)!) : undefined;
+        return received.size === wanted.size ? attempts.map(({ id }) => received.get(id)!) : undefined;
       },
     };
   }
