@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Transaction } from '../transaction.js';
 
 /** One stage partition's place (`stage`: `network` or `account` after the topics' prefix; the topic's partition). */
@@ -76,39 +77,41 @@ export class StageCheckpointsRepository {
     };
   }
 
-  /** Writes one batch's changes; throws StaleCheckpointError (and the transaction rolls back) when another owner checkpointed meanwhile. */
+  /**
+   * Writes one batch's changes; throws StaleCheckpointError (and the transaction rolls back) when
+   * another owner checkpointed meanwhile. One statement (each part a CTE that runs only if the
+   * checkpoint moved): a checkpoint is on the engine's path, and every round trip delays the next batch.
+   */
   async save(tx: Transaction, where: StagePartition, changes: CheckpointChanges): Promise<void> {
     const { stage, partition } = where;
     const moved =
       changes.expectedOffset === null
-        ? await tx.$executeRaw`
+        ? Prisma.sql`
             INSERT INTO engine_checkpoints (stage, partition, next_offset, stream_time) VALUES (${stage}, ${partition}, ${changes.nextOffset}, ${changes.streamTime})
-            ON CONFLICT DO NOTHING`
-        : await tx.$executeRaw`
+            ON CONFLICT DO NOTHING RETURNING 1`
+        : Prisma.sql`
             UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, stream_time = ${changes.streamTime}, updated_at = now()
-            WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset}`;
-    if (moved !== 1) throw new StaleCheckpointError(where, changes.expectedOffset);
-    if (changes.changed.length > 0) {
-      await tx.$executeRaw`
+            WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset} RETURNING 1`;
+    const chunk = changes.recentAttempts !== undefined && changes.recentAttempts.ids.length > 0 ? changes.recentAttempts : undefined;
+    const [result] = await tx.$queryRaw<Array<{ moved: number }>>`
+      WITH moved AS (${moved}),
+      changed AS (
         INSERT INTO engine_subject_states (stage, partition, subject, state)
         SELECT ${stage}, ${partition}, s, st FROM unnest(
           ${changes.changed.map((row) => row.subject)}::text[], ${changes.changed.map((row) => JSON.stringify(row.state))}::jsonb[]) AS t(s, st)
-        ON CONFLICT (stage, partition, subject) DO UPDATE SET state = EXCLUDED.state`;
-    }
-    if (changes.removed.length > 0) {
-      await tx.$executeRaw`
-        DELETE FROM engine_subject_states WHERE stage = ${stage} AND partition = ${partition} AND subject = ANY(${changes.removed}::text[])`;
-    }
-    const chunk = changes.recentAttempts;
-    if (chunk !== undefined && chunk.ids.length > 0) {
-      await tx.$executeRaw`
+        WHERE EXISTS (SELECT 1 FROM moved)
+        ON CONFLICT (stage, partition, subject) DO UPDATE SET state = EXCLUDED.state),
+      removed AS (
+        DELETE FROM engine_subject_states
+        WHERE stage = ${stage} AND partition = ${partition} AND subject = ANY(${changes.removed}::text[]) AND EXISTS (SELECT 1 FROM moved)),
+      remembered AS (
         INSERT INTO engine_recent_attempts (stage, partition, from_offset, ids, verdicts)
-        VALUES (${stage}, ${partition}, ${chunk.fromOffset}, ${chunk.ids}, ${JSON.stringify(chunk.verdicts)}::jsonb)`;
-    }
-    if (changes.forgetAttemptsBefore !== undefined) {
-      await tx.$executeRaw`
-        DELETE FROM engine_recent_attempts WHERE stage = ${stage} AND partition = ${partition} AND from_offset < ${changes.forgetAttemptsBefore}`;
-    }
+        SELECT ${stage}, ${partition}, ${chunk?.fromOffset ?? 0n}, ${chunk?.ids ?? Buffer.alloc(0)}, ${JSON.stringify(chunk?.verdicts ?? {})}::jsonb
+        WHERE ${chunk !== undefined} AND EXISTS (SELECT 1 FROM moved)),
+      forgotten AS (
+        DELETE FROM engine_recent_attempts
+        WHERE stage = ${stage} AND partition = ${partition} AND from_offset < ${changes.forgetAttemptsBefore ?? null}::bigint AND EXISTS (SELECT 1 FROM moved))
+      SELECT count(*)::int AS moved FROM moved`;
+    if (result?.moved !== 1) throw new StaleCheckpointError(where, changes.expectedOffset);
   }
 }
-
