@@ -1,5 +1,5 @@
 import { scopeOfSubject } from '#warden/contracts';
-import { parseShortKey } from '#warden/contracts';
+import { formatShortKey, parseShortKey } from '#warden/contracts';
 import type { Policy, PolicyRule, SubjectScope } from './policy.types.js';
 import { entryPrunableAfter } from './prune.js';
 import type { BanRecord, CounterState, SecretMemory, SubjectState } from './state.js';
@@ -185,9 +185,9 @@ function entryToJson(entry: SubjectEntry, rules: readonly PolicyRule[]): Subject
 
 function counterToJson(counter: RuleCounter): CounterState {
   const json: CounterState = { t: [...counter.t], ids: [...counter.ids] };
-  if (counter.a !== undefined) json.a = counter.a.map((account) => account.toString(36));
+  if (counter.a !== undefined) json.a = counter.a.map(formatShortKey);
   if (counter.reset !== undefined) json.reset = counter.reset;
-  if (counter.k !== undefined) json.k = counter.k.map((key) => (key === NO_KEY ? '' : key.toString(36)));
+  if (counter.k !== undefined) json.k = counter.k.map(typoKeyToJson);
   if (counter.b !== undefined) {
     json.b = counter.b;
     json.f = [...counter.f!];
@@ -199,6 +199,10 @@ function counterToJson(counter: RuleCounter): CounterState {
 /** The JSON form writes a missing typo key as ''. */
 function typoKeyFromJson(key: string): number {
   return key === '' ? NO_KEY : parseShortKey(key);
+}
+
+function typoKeyToJson(key: number): string {
+  return key === NO_KEY ? '' : formatShortKey(key);
 }
 
 function copyCounterState(counter: CounterState): CounterState {
