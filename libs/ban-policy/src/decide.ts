@@ -34,7 +34,7 @@ import { banDuration, isActive, nextLevel } from './escalation.js';
 import { eventTime } from './event-time.js';
 import { buildIncident } from './incidents.js';
 import type { BanChange, BanDecision, BanItem, Incident, Verdict } from './outcome.types.js';
-import type { Policy, PolicyRule } from './policy.types.js';
+import { SUBJECT_SCOPES, type Policy, type PolicyRule, type SubjectScope } from './policy.types.js';
 import { isRepeatedSecret, rememberSecret } from './repeated-secret.js';
 import type { BanRecord, PolicyState, SubjectState } from './state.js';
 import { banStatus, type ActiveBan } from './status.js';
@@ -46,6 +46,7 @@ import {
   forgiveTypos,
   hasTypoToForgive,
   RuleCounter,
+  ruleActsOnSuccess,
   ruleCounts,
   tally,
   type WindowFired,
@@ -108,6 +109,20 @@ export function decideBatch(states: SubjectStates, attempts: readonly PolicyAtte
   return { verdicts, decisions: run.decisions, incidents: run.incidents, changed: run.changed };
 }
 
+/**
+ * Per scope, whether the rules may read or change the state of an attempt's subject of that scope
+ * besides its ban: on a success, only the rules that act on one (`ruleActsOnSuccess`); on a
+ * failure, any rule, and an account's fingerprint memory.
+ */
+function scopesRead(policy: Policy, failure: boolean): Record<SubjectScope, boolean> {
+  const read = {} as Record<SubjectScope, boolean>;
+  for (const scope of SUBJECT_SCOPES) {
+    const rules = policy.rulesByScope[scope];
+    read[scope] = failure ? rules.length > 0 || (scope === 'account' && policy.usesRepeatedSecret) : rules.some(ruleActsOnSuccess);
+  }
+  return read;
+}
+
 /** A verdict's bans when none applies (most attempts): one frozen array for all of them. */
 const NO_BANS: readonly BanItem[] = Object.freeze([]);
 
@@ -127,25 +142,33 @@ class BatchRun {
   private trigger = false;
   /** …by reaching a threshold: the gateway answers 429 whatever the rule's visibility (Realpad). */
   private thresholdTrigger = false;
+  /** Per scope, whether a success's or a failure's subject of it is read beyond its ban (`scopesRead`). */
+  private readonly readOnSuccess: Readonly<Record<SubjectScope, boolean>>;
+  private readonly readOnFailure: Readonly<Record<SubjectScope, boolean>>;
 
   constructor(
     private readonly states: SubjectStates,
     private readonly policy: Policy,
   ) {
     this.batch = states.nextBatch();
+    this.readOnSuccess = scopesRead(policy, false);
+    this.readOnFailure = scopesRead(policy, true);
   }
 
   decideAttempt(attempt: PolicyAttempt, attemptSubjects: AttemptSubjects): Verdict {
     const { policy, entries } = this;
     const at = eventTime(attempt.occurredAt, attempt.receivedAt);
     const { account, fingerprint, subjects } = attemptSubjects;
+    const failure = attempt.outcome === 'failure';
+    const read = failure ? this.readOnFailure : this.readOnSuccess;
     let accountIndex = -1;
     for (let j = 0; j < subjects.length; j++) {
       const subject = subjects[j]!;
-      entries[j] = this.states.entry(subject.key);
+      // Of a subject no rule counts this attempt on, only a ban matters: most have none, and the
+      // store's set of banned subjects says so without a lookup in the whole store.
+      entries[j] = read[subject.scope] || this.states.holdsBan(subject.key) ? this.states.entry(subject.key) : undefined;
       if (subject.scope === 'account') accountIndex = j;
     }
-    const failure = attempt.outcome === 'failure';
     const tracksSecret = failure && fingerprint !== null && accountIndex >= 0 && policy.usesRepeatedSecret;
     const counted = this.counted;
     counted.set(
@@ -291,7 +314,7 @@ class BatchRun {
   ): void {
     const { policy } = this;
     const ban: BanRecord = { rule: rule.name, level, since, until, visible: rule.visible, attemptId, policy: policy.version };
-    state.ban = ban;
+    this.states.setBan(subject.key, state, ban);
     this.decisions.push({
       type,
       subject: subject.key,

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { attemptsArb, policyArb, TIGHT } from '../test/attempts.arbitraries.js';
 import { attemptFactory, MIN, runBatches, T0 } from '../test/attempts.factory.js';
-import { decideBatch } from './decide.js';
+import { decide, decideBatch } from './decide.js';
 import { DEFAULT_POLICY } from './default-policy.js';
-import { imposeManualBan } from './manual-ban.js';
+import { imposeManualBan, liftBan } from './manual-ban.js';
 import { prunableAfter } from './prune.js';
 import type { SubjectState } from './state.js';
 import { SubjectStates } from './subject-states.js';
@@ -98,6 +98,27 @@ describe('SubjectStates with decideBatch', () => {
     states.load('account:mallory', banned);
     const { verdicts } = decideBatch(states, [attemptFactory()({ account: 'mallory', fp: 'x', at: T0 + MIN })]);
     expect(verdicts[0]).toMatchObject({ banned: true, gatewayStatus: 429 });
+  });
+
+  it('applies to a success the ban of a subject no rule counts a success on (the account), however the ban came', () => {
+    const attempt = attemptFactory('held');
+    const success = () => attempt({ account: 'mallory', ip: '198.51.100.7', fp: 'x', at: T0 + MIN, outcome: 'success' });
+    const accountBanned = { banned: true, bans: [expect.objectContaining({ subject: 'account:mallory' })] };
+    // Decided in an earlier batch: 20 failures of the account from 20 addresses (account-failures).
+    const decided = new SubjectStates(DEFAULT_POLICY);
+    decideBatch(decided, Array.from({ length: 20 }, (_, i) => attempt({ account: 'mallory', ip: `203.0.113.${i}`, fp: `guess-${i}`, at: T0 + i })));
+    expect(decideBatch(decided, [success()]).verdicts[0]).toMatchObject(accountBanned);
+    // Loaded into the store, or read by decide from plain JSON.
+    const manual = imposeManualBan(undefined, { at: T0, durationMs: 60 * MIN, commandId: 'c-2' }, DEFAULT_POLICY);
+    const loaded = new SubjectStates(DEFAULT_POLICY);
+    loaded.load('account:mallory', manual);
+    expect(decideBatch(loaded, [success()]).verdicts[0]).toMatchObject(accountBanned);
+    expect(decide(new Map([['account:mallory', manual]]), [success()], DEFAULT_POLICY).verdicts[0]).toMatchObject(accountBanned);
+    // Loaded again without it, or deleted: gone.
+    loaded.load('account:mallory', liftBan(manual));
+    expect(decideBatch(loaded, [success()]).verdicts[0]).toMatchObject({ banned: false });
+    decided.delete('account:mallory');
+    expect(decideBatch(decided, [success()]).verdicts[0]).toMatchObject({ banned: false });
   });
 
   it('refuses a key that is not a subject', () => {

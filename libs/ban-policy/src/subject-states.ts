@@ -1,5 +1,5 @@
 import { scopeOfSubject } from '#warden/contracts';
-import { parseShortKey } from '#warden/contracts';
+import { formatShortKey, parseShortKey } from '#warden/contracts';
 import type { Policy, PolicyRule, SubjectScope } from './policy.types.js';
 import { entryPrunableAfter } from './prune.js';
 import type { BanRecord, CounterState, SecretMemory, SubjectState } from './state.js';
@@ -11,7 +11,7 @@ import { NO_KEY, RuleCounter } from './window-counter.js';
  * JSON form of the same facts is `SubjectState` (state.ts); `SubjectStates` converts both ways.
  */
 export class SubjectEntry {
-  /** The latest ban, kept after it ends so the level is remembered. Replaced, never changed in place. */
+  /** The latest ban, kept after it ends so the level is remembered. Replaced (by `SubjectStates.setBan`), never changed in place. */
   ban: BanRecord | undefined = undefined;
   counters: (RuleCounter | undefined)[] | undefined = undefined;
   secrets: SecretMemory | undefined = undefined;
@@ -30,6 +30,11 @@ export class SubjectEntry {
  */
 export class SubjectStates {
   private readonly entries = new Map<string, SubjectEntry>();
+  /**
+   * The subjects whose entry holds a ban (in force or ended): of a subject that an attempt cannot
+   * count on, `decideBatch` needs only the ban, and asking this smaller set spares the lookup.
+   */
+  private readonly banned = new Set<string>();
   private batches = 0;
 
   /**
@@ -56,7 +61,10 @@ export class SubjectStates {
 
   /** Sets a subject's state from its plain JSON form (a checkpoint row, or a manual ban's new state), replacing what it had. */
   load(subject: string, state: SubjectState): void {
-    this.entries.set(subject, entryFromJson(state, this.rulesOf(subject), this.policy));
+    const entry = entryFromJson(state, this.rulesOf(subject), this.policy);
+    this.entries.set(subject, entry);
+    if (entry.ban === undefined) this.banned.delete(subject);
+    else this.banned.add(subject);
   }
 
   /** The subject's state as plain JSON (a copy: changing it changes nothing here), or undefined when it has none. */
@@ -66,6 +74,7 @@ export class SubjectStates {
   }
 
   delete(subject: string): boolean {
+    this.banned.delete(subject);
     return this.entries.delete(subject);
   }
 
@@ -84,7 +93,7 @@ export class SubjectStates {
     for (const [subject, entry] of this.entries) {
       if (entryPrunableAfter(entry, this.rulesOf(subject), this.policy) <= at) pruned.push(subject);
     }
-    for (const subject of pruned) this.entries.delete(subject);
+    for (const subject of pruned) this.delete(subject);
     return pruned;
   }
 
@@ -96,7 +105,20 @@ export class SubjectStates {
     if (state === undefined) return undefined;
     const copy = entryFromJson(state, this.rulesOf(subject), this.policy);
     this.entries.set(subject, copy);
+    if (copy.ban !== undefined) this.banned.add(subject);
     return copy;
+  }
+
+  /** @internal For `decideBatch`: whether the subject's state holds a ban (in force or ended), without reading its entry. */
+  holdsBan(subject: string): boolean {
+    if (this.banned.has(subject)) return true;
+    return this.source !== undefined && !this.entries.has(subject) && this.source.get(subject)?.ban !== undefined;
+  }
+
+  /** @internal For `decideBatch`: gives the subject's entry a new ban. */
+  setBan(subject: string, entry: SubjectEntry, ban: BanRecord): void {
+    entry.ban = ban;
+    this.banned.add(subject);
   }
 
   /** @internal For `decideBatch`: a new, empty entry for a subject that has none. */
@@ -163,9 +185,9 @@ function entryToJson(entry: SubjectEntry, rules: readonly PolicyRule[]): Subject
 
 function counterToJson(counter: RuleCounter): CounterState {
   const json: CounterState = { t: [...counter.t], ids: [...counter.ids] };
-  if (counter.a !== undefined) json.a = counter.a.map((account) => account.toString(36));
+  if (counter.a !== undefined) json.a = counter.a.map(formatShortKey);
   if (counter.reset !== undefined) json.reset = counter.reset;
-  if (counter.k !== undefined) json.k = counter.k.map((key) => (key === NO_KEY ? '' : key.toString(36)));
+  if (counter.k !== undefined) json.k = counter.k.map(typoKeyToJson);
   if (counter.b !== undefined) {
     json.b = counter.b;
     json.f = [...counter.f!];
@@ -177,6 +199,10 @@ function counterToJson(counter: RuleCounter): CounterState {
 /** The JSON form writes a missing typo key as ''. */
 function typoKeyFromJson(key: string): number {
   return key === '' ? NO_KEY : parseShortKey(key);
+}
+
+function typoKeyToJson(key: number): string {
+  return key === NO_KEY ? '' : formatShortKey(key);
 }
 
 function copyCounterState(counter: CounterState): CounterState {

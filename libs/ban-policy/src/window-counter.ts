@@ -95,6 +95,14 @@ export function ruleCounts(rule: PolicyRule, attempt: CountedAttempt): boolean {
 }
 
 /**
+ * Whether a success can change the rule's counter: counted (`attempts`), ending a row, tallied
+ * against failures, or forgiving typos. Every other rule leaves a success's subjects as they are.
+ */
+export function ruleActsOnSuccess(rule: PolicyRule): boolean {
+  return rule.kind === 'attempts' || rule.kind === 'failures-in-a-row' || rule.failuresPerSuccess > 0 || rule.forgiveTypos;
+}
+
+/**
  * Counts one attempt against `rule` and tells whether it is the N-th counted one within W.
  *
  * The exact window rule needs, for an attempt at t, how many counted attempts lie in [t − W, t].

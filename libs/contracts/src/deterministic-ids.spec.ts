@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fnv1a32, hash128Hex, parseShortKey, shortHash, shortKey, uuidFromParts } from './deterministic-ids.js';
+import { fnv1a32, formatShortKey, hash128Hex, parseShortKey, shortHash, shortKey, uuidFromParts } from './deterministic-ids.js';
 
 describe('hash', () => {
   it('hash128Hex is 32 hex digits, lane one equal to fnv1a32 with seed 0', () => {
@@ -32,6 +32,11 @@ describe('hash', () => {
       }),
     );
     for (const hash of [0, 1, 2 ** 32, 2 ** 53 - 1]) expect(parseShortKey(hash.toString(36))).toBe(hash);
+  });
+
+  it('formatShortKey prints a key as toString(36) does', () => {
+    fc.assert(fc.property(fc.maxSafeNat(), (key) => expect(formatShortKey(key)).toBe(key.toString(36))));
+    for (const key of [0, 35, 36, 36 ** 5 - 1, 36 ** 5, 36 ** 5 + 1, 2 ** 31, 2 ** 32, 2 ** 53 - 1]) expect(formatShortKey(key)).toBe(key.toString(36));
   });
 
   it('shortKey is the one stored states already hold (state written before keys became numbers in memory)', () => {
