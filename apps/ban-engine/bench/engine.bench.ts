@@ -21,7 +21,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import { attemptTopicRecords, decide, DEFAULT_POLICY, stagePolicy, type PolicyAttempt } from '#warden/ban-policy';
+import { attemptTopicRecords, decideBatch, DEFAULT_POLICY, stagePolicy, SubjectStates, type PolicyAttempt } from '#warden/ban-policy';
 import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { KafkaMessageBus } from '#warden/kafka';
 import { BansRepository, StageCheckpointsRepository } from '#warden/persistence';
@@ -192,7 +192,10 @@ function stateMemory(): { subjects: number; ids: number } {
       outcome: 'failure',
       ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
     }));
-    return decide(new Map(), list, policy).state;
+    // As a stage partition holds them: the policy's compact form, changed in place.
+    const states = new SubjectStates(policy);
+    decideBatch(states, list);
+    return states;
   });
   const ids = heapPerMillion(count, () => {
     const recent = new RecentAttempts(count);

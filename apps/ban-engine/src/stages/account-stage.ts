@@ -39,7 +39,7 @@ export class AccountStage extends StagePartitions<AccountStageRecord, AccountSta
   }
 
   protected async decideAttempts(run: readonly AccountStageAttempt[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    const results = await decideRun(run.map(({ attempt }) => attempt), { policy: this.policy, saga: this.parts.saga, state, outcome });
+    const results = await decideRun(run.map(({ attempt }) => attempt), { saga: this.parts.saga, state, outcome });
     results.forEach((result, i) => {
       const { attempt } = result;
       const network = run[i]!.network;

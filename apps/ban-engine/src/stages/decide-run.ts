@@ -1,4 +1,4 @@
-import { decide, eventTime, subjectKeysOf, type Policy, type SubjectState, type Verdict } from '#warden/ban-policy';
+import { decideBatch, eventTime, type Verdict } from '#warden/ban-policy';
 import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import type { BansSaga } from '../bans/bans.saga.js';
 import { pairBansWithIncidents } from '../bans/decided-bans.js';
@@ -19,7 +19,7 @@ export type RunResult = { readonly attempt: LoginAttemptEvent } & ({ readonly ve
  */
 export async function decideRun(
   attempts: readonly LoginAttemptEvent[],
-  { policy, saga, state, outcome }: { policy: Policy; saga: BansSaga; state: PartitionState; outcome: BatchOutcome },
+  { saga, state, outcome }: { saga: BansSaga; state: PartitionState; outcome: BatchOutcome },
 ): Promise<RunResult[]> {
   const inRun = new Set<string>();
   const fresh: LoginAttemptEvent[] = [];
@@ -29,18 +29,10 @@ export async function decideRun(
     fresh.push(attempt);
   }
   const policyAttempts = fresh.map(policyAttempt);
-  const states = new Map<string, SubjectState>();
-  for (const key of subjectKeysOf(policyAttempts, policy)) {
-    const subjectState = state.stateOf(key, outcome.changed);
-    if (subjectState !== undefined) states.set(key, subjectState);
-  }
-  const decided = decide(states, policyAttempts, policy);
-  for (const [subject, subjectState] of decided.state) {
-    outcome.changed.set(subject, subjectState);
-    // A ban imposed or escalated waits for its end (the older end of an escalated one is then stale).
-    const ban = subjectState.ban;
-    if (ban !== undefined && ban.until !== states.get(subject)?.ban?.until) state.expiries.push({ until: ban.until, subject });
-  }
+  const decided = decideBatch(state.subjects, policyAttempts);
+  for (const subject of decided.changed) outcome.changed.set(subject, state.subjects.toJson(subject)!);
+  // A ban imposed or escalated waits for its end (the older end of an escalated one is then stale).
+  for (const { subject, until } of decided.decisions) state.expiries.push({ until, subject });
   const { bans, otherIncidents } = pairBansWithIncidents(decided.decisions, decided.incidents);
   outcome.recordBans(BAN_TOPICS, await saga.run(bans));
   for (const incident of otherIncidents) outcome.publish(Topic.incidents, { key: incident.subject, value: JSON.stringify(incidentRecord(incident)) });

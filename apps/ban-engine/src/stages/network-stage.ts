@@ -38,7 +38,7 @@ export class NetworkStage extends StagePartitions<NetworkStageRecord, LoginAttem
   }
 
   protected async decideAttempts(attempts: readonly LoginAttemptEvent[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    const results = await decideRun(attempts, { policy: this.policy, saga: this.parts.saga, state, outcome });
+    const results = await decideRun(attempts, { saga: this.parts.saga, state, outcome });
     for (const result of results) {
       const { attempt } = result;
       const account = normalizeAccount(attempt.account);

@@ -130,7 +130,8 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     if (state.recent.has(command.id) || outcome.decided.has(command.id)) return;
     outcome.decided.set(command.id, null);
     this.expireDue(Date.parse(command.issuedAt), state, outcome);
-    const effect = adminCommandEffect(command, state.stateOf(command.subject, outcome.changed), this.parts.config.policy);
+    const effect = adminCommandEffect(command, state.stateOf(command.subject), this.parts.config.policy);
+    state.setState(command.subject, effect.state, outcome.changed);
     outcome.recordAdminCommand(BAN_TOPICS, command.subject, effect);
     if (effect.state.ban !== undefined) state.expiries.push({ until: effect.state.ban.until, subject: command.subject });
   }
@@ -143,11 +144,13 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
   private expireDue(time: number, state: PartitionState, outcome: BatchOutcome): void {
     if (time > state.streamTime) state.streamTime = time;
     for (let due = state.expiries.popDue(state.streamTime); due !== undefined; due = state.expiries.popDue(state.streamTime)) {
-      const current = state.stateOf(due.subject, outcome.changed);
+      const current = state.stateOf(due.subject);
       const ban = current?.ban;
       // Escalated (a later end is queued) or lifted meanwhile: nothing ends here.
       if (current === undefined || ban === undefined || ban.until !== due.until) continue;
-      outcome.recordExpiry(BAN_TOPICS, banExpiry(due.subject, current, ban));
+      const expiry = banExpiry(due.subject, current, ban);
+      state.setState(due.subject, expiry.state, outcome.changed);
+      outcome.recordExpiry(BAN_TOPICS, expiry);
     }
   }
 
@@ -194,14 +197,14 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     const loaded = await this.parts.checkpoints.load({ stage: this.checkpointName, partition });
     let state: PartitionState;
     if (loaded === undefined) {
-      state = new PartitionState(firstOffset, null);
+      state = new PartitionState(this.policy, firstOffset, null);
     } else {
       // After the checkpoint's offset only records the bus refused (dead letters) can be missing.
-      state = new PartitionState(loaded.nextOffset > firstOffset ? loaded.nextOffset : firstOffset, loaded.nextOffset);
+      state = new PartitionState(this.policy, loaded.nextOffset > firstOffset ? loaded.nextOffset : firstOffset, loaded.nextOffset);
       state.streamTime = loaded.streamTime;
       for (const { subject, state: subjectState } of loaded.states) {
         const held = subjectState as SubjectState;
-        state.subjects.set(subject, held);
+        state.subjects.load(subject, held);
         // Bans that ended by the checkpoint's stream time were announced then.
         if (held.ban !== undefined && held.ban.until > state.streamTime) state.expiries.push({ until: held.ban.until, subject });
       }
@@ -219,7 +222,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     for (const [subject, subjectState] of outcome.changed) if (isPrunable(subjectState, this.policy, at)) removed.add(subject);
     if (Date.now() - state.lastSweep >= SWEEP_EVERY_MS) {
       state.lastSweep = Date.now();
-      for (const [subject, subjectState] of state.subjects) if (!outcome.changed.has(subject) && isPrunable(subjectState, this.policy, at)) removed.add(subject);
+      for (const subject of state.subjects.subjects()) if (!outcome.changed.has(subject) && state.subjects.prunableAfter(subject) <= at) removed.add(subject);
     }
     return removed;
   }
@@ -262,7 +265,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
   }
 
   private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): void {
-    for (const [subject, subjectState] of outcome.changed) state.subjects.set(subject, subjectState);
+    // The subjects' state took the batch as it went (a batch that fails drops it all); only the removed go now.
     for (const subject of removed) state.subjects.delete(subject);
     state.forgetAttemptsBefore = state.recent.add(fromOffset, outcome.decided as ReadonlyMap<string, VerdictRecord | null>);
     state.nextOffset = nextOffset;
