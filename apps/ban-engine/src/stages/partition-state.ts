@@ -35,10 +35,4 @@ export class PartitionState {
   stateOf(subject: string): SubjectState | undefined {
     return this.subjects.toJson(subject);
   }
-
-  /** Sets a subject's state from plain JSON (a manual ban's or an expiry's), noting it among the batch's changes. */
-  setState(subject: string, state: SubjectState, changed: Map<string, SubjectState>): void {
-    this.subjects.load(subject, state);
-    changed.set(subject, state);
-  }
 }

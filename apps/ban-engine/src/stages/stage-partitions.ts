@@ -1,5 +1,5 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { isPrunable, stagePolicy, type Policy, type StageName, type SubjectState } from '#warden/ban-policy';
+import { stagePolicy, type Policy, type StageName, type SubjectState } from '#warden/ban-policy';
 import type { RoutedAdminCommand, VerdictRecord } from '#warden/contracts';
 import { isConsumerHealthy, type ConsumedRecord, type Subscribed } from '#warden/kafka';
 import { inTransaction, StaleCheckpointError, type Transaction } from '#warden/persistence';
@@ -131,7 +131,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     outcome.decided.set(command.id, null);
     this.expireDue(Date.parse(command.issuedAt), state, outcome);
     const effect = adminCommandEffect(command, state.stateOf(command.subject), this.parts.config.policy);
-    state.setState(command.subject, effect.state, outcome.changed);
+    state.subjects.load(command.subject, effect.state);
     outcome.recordAdminCommand(BAN_TOPICS, command.subject, effect);
     if (effect.state.ban !== undefined) state.expiries.push({ until: effect.state.ban.until, subject: command.subject });
   }
@@ -149,7 +149,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
       // Escalated (a later end is queued) or lifted meanwhile: nothing ends here.
       if (current === undefined || ban === undefined || ban.until !== due.until) continue;
       const expiry = banExpiry(due.subject, current, ban);
-      state.setState(due.subject, expiry.state, outcome.changed);
+      state.subjects.load(due.subject, expiry.state);
       outcome.recordExpiry(BAN_TOPICS, expiry);
     }
   }
@@ -219,7 +219,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
   private removable(state: PartitionState, outcome: BatchOutcome): Set<string> {
     const at = state.streamTime;
     const removed = new Set<string>();
-    for (const [subject, subjectState] of outcome.changed) if (isPrunable(subjectState, this.policy, at)) removed.add(subject);
+    for (const subject of outcome.changed.keys()) if (state.subjects.prunableAfter(subject) <= at) removed.add(subject);
     if (Date.now() - state.lastSweep >= SWEEP_EVERY_MS) {
       state.lastSweep = Date.now();
       for (const subject of state.subjects.subjects()) if (!outcome.changed.has(subject) && state.subjects.prunableAfter(subject) <= at) removed.add(subject);
