@@ -121,28 +121,37 @@ export function countAttempt(rule: PolicyRule, counter: RuleCounter, attempt: Co
   if (rule.kind === 'failures-in-a-row' && counter.reset !== undefined && attempt.at <= counter.reset) return null;
   // Entries from before forgiveness existed (or before the rule forgave) have no key: they match none.
   const keys = rule.forgiveTypos ? (counter.k ??= keylessEntries(counter.t.length)) : undefined;
-  let index: number;
-  if (rule.kind === 'distinct-accounts') {
-    index = placeAccount(counter, attempt.at, accountKeyOf(attempt), keys !== undefined);
-    if (index < 0) return null;
-  } else {
-    index = sortedIndex(counter.t, attempt.at);
-    counter.t = inserted(counter.t, index, attempt.at);
-  }
-  if (keys !== undefined) counter.k = inserted(counter.k!, index, typoKeyOf(attempt));
-  counter.ids = remembered(counter.ids, attempt.id, rule.evidence);
+  const distinct = rule.kind === 'distinct-accounts';
+  if (distinct && !replaceAccount(counter, attempt.at, accountKeyOf(attempt), keys !== undefined)) return null;
+  // The times as they are with this attempt's inserted at `index`: whether it fires and what
+  // stays are worked out before the arrays change, so that they change in place when one goes.
   const times = counter.t;
+  const at = attempt.at;
+  const index = sortedIndex(times, at);
+  const length = times.length + 1;
   const n = rule.threshold;
-  if (times.length >= n && times[n - 1]! - times[0]! <= rule.windowMs && outnumbersSuccesses(rule, counter, times[n - 1]!)) {
-    // The evidence goes with the ban: the counter starts a fresh list.
-    const fired = { at: times[n - 1]!, attemptIds: counter.ids };
-    clearCounter(counter);
-    return fired;
+  if (length >= n) {
+    const nth = timeWith(times, index, at, n - 1);
+    if (nth - timeWith(times, index, at, 0) <= rule.windowMs && outnumbersSuccesses(rule, counter, nth)) {
+      // The evidence goes with the ban: the counter starts a fresh list.
+      const fired = { at: nth, attemptIds: remembered(counter.ids, attempt.id, rule.evidence) };
+      clearCounter(counter);
+      return fired;
+    }
   }
-  while (times.length > n - 1) dropOldest(counter);
-  const horizon = times[times.length - 1]! - rule.windowMs - MAX_LATENESS_MS;
-  while (times.length > 0 && times[0]! < horizon) dropOldest(counter);
-  dropFirst(counter.ids, counter.ids.length - times.length);
+  // The oldest go beyond threshold − 1, then those before the horizon.
+  let dropped = Math.max(length - (n - 1), 0);
+  const horizon = timeWith(times, index, at, length - 1) - rule.windowMs - MAX_LATENESS_MS;
+  while (dropped < length && timeWith(times, index, at, dropped) < horizon) dropped++;
+  counter.t = insertedDroppingFirst(times, index, at, dropped);
+  if (distinct) counter.a = insertedDroppingFirst(counter.a!, index, accountKeyOf(attempt), dropped);
+  else if (counter.a !== undefined) dropFirstOneByOne(counter.a, dropped);
+  if (keys !== undefined) counter.k = insertedDroppingFirst(keys, index, typoKeyOf(attempt), dropped);
+  else if (counter.k !== undefined) dropFirstOneByOne(counter.k, dropped);
+  // The evidence: this attempt's id last, at most `evidence` of them and never more than entries.
+  const ids = counter.ids;
+  const kept = Math.min(ids.length < rule.evidence ? ids.length + 1 : rule.evidence, length - dropped);
+  counter.ids = insertedDroppingFirst(ids, ids.length, attempt.id, ids.length + 1 - kept);
   return null;
 }
 
@@ -260,21 +269,24 @@ function resetRow(counter: RuleCounter, at: number): void {
   dropFirst(counter.ids, counter.ids.length - times.length);
 }
 
-/** Records the account's latest failure at its place; −1 when it already has a later one (nothing changes). */
-function placeAccount(counter: RuleCounter, at: number, account: number, keyed: boolean): number {
-  let accounts = counter.a ?? [];
+/** Entry i of the ascending `times` with `at` inserted at `index`, read without inserting it. */
+function timeWith(times: readonly number[], index: number, at: number, i: number): number {
+  return i < index ? times[i]! : i === index ? at : times[i - 1]!;
+}
+
+/**
+ * Removes the account's entry, to be counted again at `at`: false when it already has a later one
+ * (nothing changes then). Gives the counter its accounts when it has none.
+ */
+function replaceAccount(counter: RuleCounter, at: number, account: number, keyed: boolean): boolean {
+  const accounts = (counter.a ??= []);
   const existing = accounts.indexOf(account);
-  if (existing >= 0) {
-    if (counter.t[existing]! >= at) return -1;
-    removeAt(counter.t, existing);
-    removeAt(accounts, existing);
-    if (keyed) removeAt(counter.k!, existing);
-  }
-  const index = sortedIndex(counter.t, at);
-  counter.t = inserted(counter.t, index, at);
-  accounts = inserted(accounts, index, account);
-  counter.a = accounts;
-  return index;
+  if (existing < 0) return true;
+  if (counter.t[existing]! >= at) return false;
+  removeAt(counter.t, existing);
+  removeAt(accounts, existing);
+  if (keyed) removeAt(counter.k!, existing);
+  return true;
 }
 
 function keylessEntries(length: number): number[] {
@@ -290,12 +302,6 @@ function sortedIndex(times: readonly number[], at: number): number {
   return index;
 }
 
-function dropOldest(counter: RuleCounter): void {
-  counter.t.shift();
-  counter.a?.shift();
-  counter.k?.shift();
-}
-
 /** `ids` with `id` added last and the oldest dropped beyond `capacity` (in place when full: no allocation). */
 function remembered(ids: string[], id: string, capacity: number): string[] {
   if (ids.length < capacity) return inserted(ids, ids.length, id);
@@ -303,6 +309,28 @@ function remembered(ids: string[], id: string, capacity: number): string[] {
   ids[ids.length - 1] = id;
   dropFirst(ids, ids.length - capacity);
   return ids;
+}
+
+/**
+ * `items` with `item` inserted at `index`, less its first `drop` entries: in place when at least
+ * one goes (no allocation, the array keeps its exact size), else as `inserted`.
+ */
+function insertedDroppingFirst<T>(items: T[], index: number, item: T, drop: number): T[] {
+  if (drop === 0) return inserted(items, index, item);
+  // Result entry i is entry i + drop of the inserted array, written to slot i + drop − 1: each is
+  // read from its own slot or a later one, before it is overwritten. The first drop − 1 slots go.
+  const length = items.length + 1 - drop;
+  for (let i = 0; i < length; i++) {
+    const from = i + drop;
+    items[i + drop - 1] = from < index ? items[from]! : from === index ? item : items[from - 1]!;
+  }
+  dropFirstOneByOne(items, drop - 1);
+  return items;
+}
+
+/** Drops the first `count` entries as `shift` does, each (V8 trims the array's start in place). */
+function dropFirstOneByOne<T>(items: T[], count: number): void {
+  for (let i = 0; i < count; i++) items.shift();
 }
 
 function clearCounter(counter: RuleCounter): void {
