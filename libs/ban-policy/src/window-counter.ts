@@ -19,7 +19,8 @@ const UNHASHED = -2;
  * the attempt ids, no object per entry. Its plain JSON form is `CounterState` (state.ts); the
  * fields mean the same, with short hashes as numbers. Arrays of up to `EXACT_UP_TO` entries are
  * kept at their exact size (most counters hold a few entries; V8 grows a pushed array by half
- * plus 16 slots).
+ * plus 16 slots). A rule weighing failures against successes has a `TallyCounter`
+ * (`newCounter`).
  */
 export class RuleCounter {
   /** Event times of the counted attempts still relevant, ascending; at most threshold − 1. */
@@ -32,16 +33,32 @@ export class RuleCounter {
   k: number[] | undefined = undefined;
   /** failures-in-a-row only: event time of the latest success; no failure up to it counts. */
   reset: number | undefined = undefined;
-  /** Rules weighing failures against successes: the newest tally bucket (event time ÷ bucket width). */
+
+  /** Nothing left to remember: `decide` drops such a counter at the end of the batch that emptied it. */
+  isEmpty(): boolean {
+    return this.t.length === 0 && this.reset === undefined;
+  }
+}
+
+/**
+ * The counter of a rule weighing failures against successes, with their tally. A class of its
+ * own so that the other counters (most of a store's) do not carry its three fields.
+ */
+export class TallyCounter extends RuleCounter {
+  /** The newest tally bucket (event time ÷ bucket width). */
   b: number | undefined = undefined;
   /** …failures and successes per bucket, newest first (index i is bucket `b − i`). */
   f: number[] | undefined = undefined;
   s: number[] | undefined = undefined;
 
-  /** Nothing left to remember: `decide` drops such a counter at the end of the batch that emptied it. */
-  isEmpty(): boolean {
-    return this.t.length === 0 && this.reset === undefined && this.b === undefined;
+  override isEmpty(): boolean {
+    return super.isEmpty() && this.b === undefined;
   }
+}
+
+/** A new, empty counter for `rule`: one with a tally when the rule weighs failures against successes, or when `tallied` says it has one to hold. */
+export function newCounter(rule: PolicyRule, tallied = rule.failuresPerSuccess > 0): RuleCounter {
+  return tallied ? new TallyCounter() : new RuleCounter();
 }
 
 /**
@@ -196,7 +213,7 @@ export function hasTypoToForgive(counter: RuleCounter | undefined, attempt: Coun
  * Adds an attempt to the failure or success tally of a rule that weighs the two
  * (`failuresPerSuccess`): counts per bucket of a tenth of the window, the last ten kept.
  */
-export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failure: boolean): void {
+export function tally(rule: PolicyRule, counter: TallyCounter, at: number, failure: boolean): void {
   const bucket = Math.floor(at / rule.bucketMs);
   let newest = counter.b;
   if (newest === undefined || bucket - newest >= TALLY_BUCKETS) {
@@ -217,7 +234,8 @@ export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failur
 
 /** Failures in the ten buckets up to `at`'s exceed `failuresPerSuccess` × successes (always, for a rule without the condition). */
 function outnumbersSuccesses(rule: PolicyRule, counter: RuleCounter, at: number): boolean {
-  if (rule.failuresPerSuccess === 0) return true;
+  // Such a rule's counter is a TallyCounter (`newCounter`).
+  if (rule.failuresPerSuccess === 0 || !(counter instanceof TallyCounter)) return true;
   const newest = counter.b;
   if (newest === undefined) return true;
   const first = newest - Math.floor(at / rule.bucketMs);
