@@ -39,16 +39,18 @@ import { isRepeatedSecret, rememberSecret } from './repeated-secret.js';
 import type { BanRecord, PolicyState, SubjectState } from './state.js';
 import { banStatus, type ActiveBan } from './status.js';
 import { SubjectStates, type SubjectEntry } from './subject-states.js';
-import { AddressCache, formSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
+import { formSubjects, type AttemptSubjects, type SubjectRef } from './subjects.js';
 import {
   countAttempt,
   CountedAttempt,
   forgiveTypos,
   hasTypoToForgive,
+  newCounter,
   RuleCounter,
   ruleActsOnSuccess,
   ruleCounts,
   tally,
+  TallyCounter,
   type WindowFired,
 } from './window-counter.js';
 
@@ -98,8 +100,8 @@ export function decideBatch(states: SubjectStates, attempts: readonly PolicyAtte
   const { policy } = states;
   const run = new BatchRun(states, policy);
   // Each attempt's subjects are formed just before it is decided, so that they die young; an
-  // address is parsed once per batch however many attempts come from it.
-  const addresses = new AddressCache(policy);
+  // address is parsed once while the store keeps it, however many attempts come from it.
+  const addresses = states.addresses;
   const verdicts = new Array<Verdict>(attempts.length);
   for (let i = 0; i < attempts.length; i++) {
     const attempt = attempts[i]!;
@@ -247,7 +249,11 @@ class BatchRun {
       const counts = ruleCounts(rule, attempt);
       // Typos (DESIGN §7): a rule weighing failures against successes tallies both, and a
       // success forgives its account's recent failures from its IP. Neither counts toward a ban.
-      if (rule.failuresPerSuccess > 0 && (counts || !attempt.failure)) tally(rule, this.counter(j, subject, rule), attempt.at, attempt.failure);
+      if (rule.failuresPerSuccess > 0 && (counts || !attempt.failure)) {
+        const counter = this.counter(j, subject, rule);
+        // Such a rule's counter is a TallyCounter (`newCounter`).
+        if (counter instanceof TallyCounter) tally(rule, counter, attempt.at, attempt.failure);
+      }
       if (rule.forgiveTypos && !attempt.failure && hasTypoToForgive(entries[j]?.counters?.[rule.slot], attempt, policy.typos.windowMs)) {
         forgiveTypos(this.counter(j, subject, rule), attempt, policy.typos.windowMs);
       }
@@ -266,7 +272,7 @@ class BatchRun {
   private counter(j: number, subject: SubjectRef, rule: PolicyRule): RuleCounter {
     const entry = this.writable(j, subject);
     const counters = (entry.counters ??= new Array<RuleCounter | undefined>(this.policy.rulesByScope[subject.scope].length).fill(undefined));
-    return (counters[rule.slot] ??= new RuleCounter());
+    return (counters[rule.slot] ??= newCounter(rule));
   }
 
   /** Realpad: a further failed attempt while banned raises the level and restarts the ban from it. */

@@ -3,7 +3,8 @@ import { formatShortKey, parseShortKey } from '#warden/contracts';
 import type { Policy, PolicyRule, SubjectScope } from './policy.types.js';
 import { entryPrunableAfter } from './prune.js';
 import type { BanRecord, CounterState, SecretMemory, SubjectState } from './state.js';
-import { NO_KEY, RuleCounter } from './window-counter.js';
+import { AddressCache } from './subjects.js';
+import { newCounter, NO_KEY, TallyCounter, type RuleCounter } from './window-counter.js';
 
 /**
  * One subject's state as `decide` keeps it in memory and changes it in place: its ban, one
@@ -21,6 +22,9 @@ export class SubjectEntry {
   changedIn = 0;
 }
 
+/** How many addresses a store keeps the subjects of (`SubjectStates.addresses`). */
+const ADDRESSES_KEPT = 65_536;
+
 /**
  * The state of many subjects, in memory, owned by its caller and changed in place by
  * `decideBatch` (decide.ts): a stage partition keeps one for the subjects it owns, across batches.
@@ -36,6 +40,13 @@ export class SubjectStates {
    */
   private readonly banned = new Set<string>();
   private batches = 0;
+  /**
+   * @internal For `decideBatch`: the subjects of the addresses recent batches came from. Most
+   * addresses come back batch after batch (a user's, an attacker's): parsed once, and their
+   * `ip:` and `range:` keys are then the very strings the store's map holds, which it compares
+   * without reading them. At most `ADDRESSES_KEPT` of them, about 390 bytes each.
+   */
+  readonly addresses: AddressCache;
 
   /**
    * `source`, when given, is read on demand: a subject not in the store yet is copied from it
@@ -44,7 +55,9 @@ export class SubjectStates {
   constructor(
     readonly policy: Policy,
     private readonly source?: ReadonlyMap<string, SubjectState>,
-  ) {}
+  ) {
+    this.addresses = new AddressCache(policy, ADDRESSES_KEPT);
+  }
 
   /** How many subjects it holds state for. */
   get size(): number {
@@ -151,13 +164,13 @@ function entryFromJson(state: SubjectState, rules: readonly PolicyRule[], policy
       (entry.foreign ??= {})[name] = copyCounterState(json);
       continue;
     }
-    const counter = new RuleCounter();
+    const counter = newCounter(rule, rule.failuresPerSuccess > 0 || json.b !== undefined);
     counter.t = [...json.t];
     counter.ids = [...json.ids];
     if (json.a !== undefined) counter.a = json.a.map(parseShortKey);
     if (json.k !== undefined) counter.k = json.k.map(typoKeyFromJson);
     if (json.reset !== undefined) counter.reset = json.reset;
-    if (json.b !== undefined) {
+    if (json.b !== undefined && counter instanceof TallyCounter) {
       counter.b = json.b;
       counter.f = [...(json.f ?? [])];
       counter.s = [...(json.s ?? [])];
@@ -188,7 +201,7 @@ function counterToJson(counter: RuleCounter): CounterState {
   if (counter.a !== undefined) json.a = counter.a.map(formatShortKey);
   if (counter.reset !== undefined) json.reset = counter.reset;
   if (counter.k !== undefined) json.k = counter.k.map(typoKeyToJson);
-  if (counter.b !== undefined) {
+  if (counter instanceof TallyCounter && counter.b !== undefined) {
     json.b = counter.b;
     json.f = [...counter.f!];
     json.s = [...counter.s!];

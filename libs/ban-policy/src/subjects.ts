@@ -149,15 +149,22 @@ export function subjectKeysOf(attempts: readonly SubjectQuery[], policy: Policy)
   return [...keys];
 }
 
-/** Addresses already parsed (in one batch, say), by the text the attempts gave. */
+/**
+ * Addresses already parsed, by the text the attempts gave: for one batch, or for as long as a
+ * store lives (`SubjectStates`). Holding at most `capacity`, it starts afresh when full.
+ */
 export class AddressCache {
   private readonly byText = new Map<string, AddressSubjects>();
 
-  constructor(private readonly policy: Policy) {}
+  constructor(
+    private readonly policy: Policy,
+    private readonly capacity = Infinity,
+  ) {}
 
   of(ip: string): AddressSubjects {
     let address = this.byText.get(ip);
     if (address === undefined) {
+      if (this.byText.size >= this.capacity) this.byText.clear();
       address = addressSubjectsOf(ip, this.policy);
       this.byText.set(ip, address);
     }

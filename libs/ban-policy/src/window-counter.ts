@@ -19,7 +19,8 @@ const UNHASHED = -2;
  * the attempt ids, no object per entry. Its plain JSON form is `CounterState` (state.ts); the
  * fields mean the same, with short hashes as numbers. Arrays of up to `EXACT_UP_TO` entries are
  * kept at their exact size (most counters hold a few entries; V8 grows a pushed array by half
- * plus 16 slots).
+ * plus 16 slots). A rule weighing failures against successes has a `TallyCounter`
+ * (`newCounter`).
  */
 export class RuleCounter {
   /** Event times of the counted attempts still relevant, ascending; at most threshold − 1. */
@@ -32,16 +33,32 @@ export class RuleCounter {
   k: number[] | undefined = undefined;
   /** failures-in-a-row only: event time of the latest success; no failure up to it counts. */
   reset: number | undefined = undefined;
-  /** Rules weighing failures against successes: the newest tally bucket (event time ÷ bucket width). */
+
+  /** Nothing left to remember: `decide` drops such a counter at the end of the batch that emptied it. */
+  isEmpty(): boolean {
+    return this.t.length === 0 && this.reset === undefined;
+  }
+}
+
+/**
+ * The counter of a rule weighing failures against successes, with their tally. A class of its
+ * own so that the other counters (most of a store's) do not carry its three fields.
+ */
+export class TallyCounter extends RuleCounter {
+  /** The newest tally bucket (event time ÷ bucket width). */
   b: number | undefined = undefined;
   /** …failures and successes per bucket, newest first (index i is bucket `b − i`). */
   f: number[] | undefined = undefined;
   s: number[] | undefined = undefined;
 
-  /** Nothing left to remember: `decide` drops such a counter at the end of the batch that emptied it. */
-  isEmpty(): boolean {
-    return this.t.length === 0 && this.reset === undefined && this.b === undefined;
+  override isEmpty(): boolean {
+    return super.isEmpty() && this.b === undefined;
   }
+}
+
+/** A new, empty counter for `rule`: one with a tally when the rule weighs failures against successes, or when `tallied` says it has one to hold. */
+export function newCounter(rule: PolicyRule, tallied = rule.failuresPerSuccess > 0): RuleCounter {
+  return tallied ? new TallyCounter() : new RuleCounter();
 }
 
 /**
@@ -121,28 +138,37 @@ export function countAttempt(rule: PolicyRule, counter: RuleCounter, attempt: Co
   if (rule.kind === 'failures-in-a-row' && counter.reset !== undefined && attempt.at <= counter.reset) return null;
   // Entries from before forgiveness existed (or before the rule forgave) have no key: they match none.
   const keys = rule.forgiveTypos ? (counter.k ??= keylessEntries(counter.t.length)) : undefined;
-  let index: number;
-  if (rule.kind === 'distinct-accounts') {
-    index = placeAccount(counter, attempt.at, accountKeyOf(attempt), keys !== undefined);
-    if (index < 0) return null;
-  } else {
-    index = sortedIndex(counter.t, attempt.at);
-    counter.t = inserted(counter.t, index, attempt.at);
-  }
-  if (keys !== undefined) counter.k = inserted(counter.k!, index, typoKeyOf(attempt));
-  counter.ids = remembered(counter.ids, attempt.id, rule.evidence);
+  const distinct = rule.kind === 'distinct-accounts';
+  if (distinct && !replaceAccount(counter, attempt.at, accountKeyOf(attempt), keys !== undefined)) return null;
+  // The times as they are with this attempt's inserted at `index`: whether it fires and what
+  // stays are worked out before the arrays change, so that they change in place when one goes.
   const times = counter.t;
+  const at = attempt.at;
+  const index = sortedIndex(times, at);
+  const length = times.length + 1;
   const n = rule.threshold;
-  if (times.length >= n && times[n - 1]! - times[0]! <= rule.windowMs && outnumbersSuccesses(rule, counter, times[n - 1]!)) {
-    // The evidence goes with the ban: the counter starts a fresh list.
-    const fired = { at: times[n - 1]!, attemptIds: counter.ids };
-    clearCounter(counter);
-    return fired;
+  if (length >= n) {
+    const nth = timeWith(times, index, at, n - 1);
+    if (nth - timeWith(times, index, at, 0) <= rule.windowMs && outnumbersSuccesses(rule, counter, nth)) {
+      // The evidence goes with the ban: the counter starts a fresh list.
+      const fired = { at: nth, attemptIds: remembered(counter.ids, attempt.id, rule.evidence) };
+      clearCounter(counter);
+      return fired;
+    }
   }
-  while (times.length > n - 1) dropOldest(counter);
-  const horizon = times[times.length - 1]! - rule.windowMs - MAX_LATENESS_MS;
-  while (times.length > 0 && times[0]! < horizon) dropOldest(counter);
-  dropFirst(counter.ids, counter.ids.length - times.length);
+  // The oldest go beyond threshold − 1, then those before the horizon.
+  let dropped = Math.max(length - (n - 1), 0);
+  const horizon = timeWith(times, index, at, length - 1) - rule.windowMs - MAX_LATENESS_MS;
+  while (dropped < length && timeWith(times, index, at, dropped) < horizon) dropped++;
+  counter.t = insertedDroppingFirst(times, index, at, dropped);
+  if (distinct) counter.a = insertedDroppingFirst(counter.a!, index, accountKeyOf(attempt), dropped);
+  else if (counter.a !== undefined) dropFirstOneByOne(counter.a, dropped);
+  if (keys !== undefined) counter.k = insertedDroppingFirst(keys, index, typoKeyOf(attempt), dropped);
+  else if (counter.k !== undefined) dropFirstOneByOne(counter.k, dropped);
+  // The evidence: this attempt's id last, at most `evidence` of them and never more than entries.
+  const ids = counter.ids;
+  const kept = Math.min(ids.length < rule.evidence ? ids.length + 1 : rule.evidence, length - dropped);
+  counter.ids = insertedDroppingFirst(ids, ids.length, attempt.id, ids.length + 1 - kept);
   return null;
 }
 
@@ -187,7 +213,7 @@ export function hasTypoToForgive(counter: RuleCounter | undefined, attempt: Coun
  * Adds an attempt to the failure or success tally of a rule that weighs the two
  * (`failuresPerSuccess`): counts per bucket of a tenth of the window, the last ten kept.
  */
-export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failure: boolean): void {
+export function tally(rule: PolicyRule, counter: TallyCounter, at: number, failure: boolean): void {
   const bucket = Math.floor(at / rule.bucketMs);
   let newest = counter.b;
   if (newest === undefined || bucket - newest >= TALLY_BUCKETS) {
@@ -208,7 +234,8 @@ export function tally(rule: PolicyRule, counter: RuleCounter, at: number, failur
 
 /** Failures in the ten buckets up to `at`'s exceed `failuresPerSuccess` × successes (always, for a rule without the condition). */
 function outnumbersSuccesses(rule: PolicyRule, counter: RuleCounter, at: number): boolean {
-  if (rule.failuresPerSuccess === 0) return true;
+  // Such a rule's counter is a TallyCounter (`newCounter`).
+  if (rule.failuresPerSuccess === 0 || !(counter instanceof TallyCounter)) return true;
   const newest = counter.b;
   if (newest === undefined) return true;
   const first = newest - Math.floor(at / rule.bucketMs);
@@ -260,21 +287,24 @@ function resetRow(counter: RuleCounter, at: number): void {
   dropFirst(counter.ids, counter.ids.length - times.length);
 }
 
-/** Records the account's latest failure at its place; −1 when it already has a later one (nothing changes). */
-function placeAccount(counter: RuleCounter, at: number, account: number, keyed: boolean): number {
-  let accounts = counter.a ?? [];
+/** Entry i of the ascending `times` with `at` inserted at `index`, read without inserting it. */
+function timeWith(times: readonly number[], index: number, at: number, i: number): number {
+  return i < index ? times[i]! : i === index ? at : times[i - 1]!;
+}
+
+/**
+ * Removes the account's entry, to be counted again at `at`: false when it already has a later one
+ * (nothing changes then). Gives the counter its accounts when it has none.
+ */
+function replaceAccount(counter: RuleCounter, at: number, account: number, keyed: boolean): boolean {
+  const accounts = (counter.a ??= []);
   const existing = accounts.indexOf(account);
-  if (existing >= 0) {
-    if (counter.t[existing]! >= at) return -1;
-    removeAt(counter.t, existing);
-    removeAt(accounts, existing);
-    if (keyed) removeAt(counter.k!, existing);
-  }
-  const index = sortedIndex(counter.t, at);
-  counter.t = inserted(counter.t, index, at);
-  accounts = inserted(accounts, index, account);
-  counter.a = accounts;
-  return index;
+  if (existing < 0) return true;
+  if (counter.t[existing]! >= at) return false;
+  removeAt(counter.t, existing);
+  removeAt(accounts, existing);
+  if (keyed) removeAt(counter.k!, existing);
+  return true;
 }
 
 function keylessEntries(length: number): number[] {
@@ -290,12 +320,6 @@ function sortedIndex(times: readonly number[], at: number): number {
   return index;
 }
 
-function dropOldest(counter: RuleCounter): void {
-  counter.t.shift();
-  counter.a?.shift();
-  counter.k?.shift();
-}
-
 /** `ids` with `id` added last and the oldest dropped beyond `capacity` (in place when full: no allocation). */
 function remembered(ids: string[], id: string, capacity: number): string[] {
   if (ids.length < capacity) return inserted(ids, ids.length, id);
@@ -303,6 +327,28 @@ function remembered(ids: string[], id: string, capacity: number): string[] {
   ids[ids.length - 1] = id;
   dropFirst(ids, ids.length - capacity);
   return ids;
+}
+
+/**
+ * `items` with `item` inserted at `index`, less its first `drop` entries: in place when at least
+ * one goes (no allocation, the array keeps its exact size), else as `inserted`.
+ */
+function insertedDroppingFirst<T>(items: T[], index: number, item: T, drop: number): T[] {
+  if (drop === 0) return inserted(items, index, item);
+  // Result entry i is entry i + drop of the inserted array, written to slot i + drop − 1: each is
+  // read from its own slot or a later one, before it is overwritten. The first drop − 1 slots go.
+  const length = items.length + 1 - drop;
+  for (let i = 0; i < length; i++) {
+    const from = i + drop;
+    items[i + drop - 1] = from < index ? items[from]! : from === index ? item : items[from - 1]!;
+  }
+  dropFirstOneByOne(items, drop - 1);
+  return items;
+}
+
+/** Drops the first `count` entries as `shift` does, each (V8 trims the array's start in place). */
+function dropFirstOneByOne<T>(items: T[], count: number): void {
+  for (let i = 0; i < count; i++) items.shift();
 }
 
 function clearCounter(counter: RuleCounter): void {
