@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { TopicSpec } from '#warden/contracts';
 import { ConsumerHealth, type ConsumerHealthReport } from './consumer-health.js';
-import { sortBatch, type RawRecord, type RefusedRecord } from './dead-letters.js';
+import { rejectionRecords, sortBatch, type RawRecord } from './dead-letters.js';
 import {
   MessageBus,
   type BatchSubscription,
@@ -26,14 +26,6 @@ function rawRecords(topic: string, batch: readonly LogRecord[]): RawRecord[] {
 }
 
 const MAX_BATCH = 1_000;
-
-/** A consumer's loop: where it reads next (ahead of its group's commit when the subscriber commits itself), and a rewind asked for. */
-interface ConsumerState {
-  stopped: boolean;
-  done: Promise<void>;
-  position: number;
-  rewindTo: number | undefined;
-}
 const IDLE_WAIT_MS = 1_000;
 /** How long a consumer waits before it reads its batch again after the bus could not record its progress. */
 const COMMIT_RETRY_MS = 1_000;
@@ -150,23 +142,11 @@ export class InProcessMessageBus extends MessageBus {
     const health = new ConsumerHealth(groupId, subscription.topic);
     health.running = true;
     this.subscriptions.add(health);
-    const state: ConsumerState = { stopped: false, done: Promise.resolve(), position: log.committed.get(groupId)!, rewindTo: undefined };
+    const state = { stopped: false, done: Promise.resolve() };
     state.done = this.consume(log, subscription, state, health);
     this.running.add(state);
-    let commits = Promise.resolve();
     return {
       health: () => health.report(),
-      commit: (_partition, nextOffset) => {
-        // One after the other, so a later offset is never overwritten by an earlier one.
-        commits = commits
-          .then(() => this.commit(subscription, log, Number(nextOffset)))
-          .catch((error: unknown) =>
-            this.logger.error({ msg: 'could not record a consumer group offset; after a restart the group reads on from the one before', topic: subscription.topic, group: groupId, err: String(error) }),
-          );
-      },
-      rewind: (_partition, offset) => {
-        state.rewindTo = Number(offset);
-      },
       stop: async () => {
         state.stopped = true;
         this.running.delete(state);
@@ -182,19 +162,14 @@ export class InProcessMessageBus extends MessageBus {
   }
 
   /** As on Kafka: each batch through the poison-pill breaker, committed once its work and dead letters are done. */
-  private async consume<T>(log: TopicLog, subscription: BatchSubscription<T>, state: ConsumerState, health: ConsumerHealth): Promise<void> {
+  private async consume<T>(log: TopicLog, subscription: BatchSubscription<T>, state: { stopped: boolean }, health: ConsumerHealth): Promise<void> {
     const pause = async (ms: number): Promise<boolean> => {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return !state.stopped;
     };
-    const commitsItself = subscription.commitsItself === true;
     while (!state.stopped) {
-      if (state.rewindTo !== undefined) {
-        state.position = state.rewindTo;
-        state.rewindTo = undefined;
-      }
-      const from = state.position;
-      this.metrics?.consumerLag(subscription.topic, 0, subscription.groupId, log.nextOffset - (log.committed.get(subscription.groupId) ?? 0));
+      const from = log.committed.get(subscription.groupId) ?? 0;
+      this.metrics?.consumerLag(subscription.topic, 0, subscription.groupId, log.nextOffset - from);
       const batch = log.read(from, MAX_BATCH);
       if (batch.length === 0) {
         await log.waitForRecords(IDLE_WAIT_MS);
@@ -203,40 +178,29 @@ export class InProcessMessageBus extends MessageBus {
       health.began(0);
       try {
         const { decoded, raw, refused } = sortBatch(subscription.topic, rawRecords(subscription.topic, batch), subscription.decode);
+        const failed = await handleWithBreaker(subscription.topic, decoded, raw, subscription.handle, {
+          tries: this.poisonTries,
+          logger: this.logger,
+          pause,
+        });
         const next = batch[batch.length - 1]!.offset + 1;
-        const span = { partition: 0, fromOffset: BigInt(Math.max(from, batch[0]!.offset)), nextOffset: BigInt(next) };
-        const deadLetter = (letters: readonly RefusedRecord[]) => this.deadLetter(subscription.topic, letters);
         try {
-          // Dead letters are durable before any offset past them is committed (as on Kafka).
-          await deadLetter(refused);
-          await handleWithBreaker(subscription.topic, decoded, raw, span, subscription.handle, {
-            tries: this.poisonTries,
-            logger: this.logger,
-            pause,
-            coverEveryOffset: commitsItself,
-            deadLetter,
-          });
-          if (!commitsItself) await this.commit(subscription, log, next);
+          await this.publishMany(rejectionRecords(subscription.topic, [...refused, ...failed]));
+          await (await this.offsets()).save(subscription.topic, subscription.groupId, next);
         } catch (error) {
-          if (error instanceof BatchAbandonedError) throw error;
           // The disk refused the dead letters or the commit: the batch comes again once it is waited out.
           this.logger.error({ msg: 'could not record a batch as done; it will be handled again', topic: subscription.topic, group: subscription.groupId, err: String(error) });
           await pause(COMMIT_RETRY_MS);
           continue;
         }
-        state.position = next;
+        if (refused.length + failed.length > 0) this.metrics?.deadLettered(subscription.topic, [...refused, ...failed].map((record) => record.reason));
+        log.commit(subscription.groupId, next);
       } catch (error) {
         if (!(error instanceof BatchAbandonedError)) throw error;
       } finally {
         health.ended(0);
       }
     }
-  }
-
-  /** Records a group's offset on disk, then in the log (whose retention keeps what a group has not read). */
-  private async commit<T>(subscription: BatchSubscription<T>, log: TopicLog, next: number): Promise<void> {
-    await (await this.offsets()).save(subscription.topic, subscription.groupId, next);
-    if (next > (log.committed.get(subscription.groupId) ?? 0)) log.commit(subscription.groupId, next);
   }
 
   async follow<T>(follower: TopicFollower<T>): Promise<Following> {

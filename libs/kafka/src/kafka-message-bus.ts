@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer, type LogEntry, type Producer } from 'kafkajs';
 import type { TopicSpec } from '#warden/contracts';
 import { ConsumerHealth, type ConsumerHealthReport } from './consumer-health.js';
-import { errorText, sortBatch, type RefusedRecord } from './dead-letters.js';
+import { errorText, rejectionRecords, sortBatch } from './dead-letters.js';
 import {
   MessageBus,
   type BatchSubscription,
@@ -204,24 +204,8 @@ export class KafkaMessageBus extends MessageBus {
     };
 
     await start();
-    const topic = this.name(subscription.topic);
-    // Commits go one after the other, so a later one never lands before an earlier one.
-    let commits = Promise.resolve();
     return {
       health: () => health.report(),
-      commit: (partition, nextOffset) => {
-        commits = commits
-          .then(() => current?.commitOffsets([{ topic, partition, offset: nextOffset.toString() }]))
-          .catch((error: unknown) => this.logger.debug({ msg: 'an offset commit was refused (the partition moved); its next owner reads on from the one before', topic, partition, err: errorText(error) }));
-      },
-      rewind: (partition, offset) => {
-        try {
-          current?.seek({ topic, partition, offset: offset.toString() });
-        } catch (error) {
-          // Not running (restarting): it starts again from the group's committed offset, which is at or before this one.
-          this.logger.warn({ msg: 'could not rewind a partition', topic, partition, err: errorText(error) });
-        }
-      },
       stop: async () => {
         stopped = true;
         clearTimeout(restartTimer);
@@ -247,11 +231,9 @@ export class KafkaMessageBus extends MessageBus {
   }
 
   private batchRunner<T>(subscription: BatchSubscription<T>, health: ConsumerHealth, committed: () => void): Parameters<KafkaConsumer['run']>[0] {
-    const commitsItself = subscription.commitsItself === true;
     return {
-      // Offsets are resolved by hand, and only after the handler's work is durable (or taken, for a subscriber that commits itself).
+      // Offsets are resolved by hand, and only after the handler's work is durable.
       eachBatchAutoResolve: false,
-      autoCommit: !commitsItself,
       partitionsConsumedConcurrently: subscription.concurrency ?? 1,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
@@ -269,18 +251,9 @@ export class KafkaMessageBus extends MessageBus {
             })),
             subscription.decode,
           );
-          // Dead letters are durable before any offset past them is committed (the subscriber may commit as soon as it is handed the rest).
-          const deadLetter = async (refused: readonly RefusedRecord[]) => {
-            await this.deadLetter(subscription.topic, refused);
-            if (refused.length > 0) this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, partition: batch.partition, count: refused.length });
-          };
-          await deadLetter(refused);
-          const span = { partition: batch.partition, fromOffset: BigInt(batch.firstOffset() ?? batch.lastOffset()), nextOffset: BigInt(batch.lastOffset()) + 1n };
-          await handleWithBreaker(subscription.topic, decoded, raw, span, subscription.handle, {
+          const failed = await handleWithBreaker(subscription.topic, decoded, raw, subscription.handle, {
             tries: this.options.poisonTries ?? 3,
             logger: this.logger,
-            coverEveryOffset: commitsItself,
-            deadLetter,
             // Waits in slices, heartbeating, so the group keeps this member while the batch waits.
             pause: async (ms) => {
               const end = Date.now() + ms;
@@ -292,10 +265,14 @@ export class KafkaMessageBus extends MessageBus {
               return isRunning() && !isStale();
             },
           });
-          // A rewind asked for while the batch was handled wins: the partition is read again from there.
-          if (isStale()) return;
+          const deadLetters = rejectionRecords(subscription.topic, [...refused, ...failed]);
+          if (deadLetters.length > 0) {
+            await this.publishMany(deadLetters);
+            this.metrics?.deadLettered(subscription.topic, [...refused, ...failed].map((record) => record.reason));
+            this.logger.warn({ msg: 'records sent to the DLQ', topic: batch.topic, partition: batch.partition, count: refused.length + failed.length });
+          }
           resolveOffset(batch.lastOffset());
-          if (!commitsItself) await commitOffsetsIfNecessary();
+          await commitOffsetsIfNecessary();
           committed();
           this.metrics?.consumerLag(subscription.topic, batch.partition, subscription.groupId, Number(batch.offsetLag()));
           await heartbeat();

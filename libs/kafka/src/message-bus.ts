@@ -1,5 +1,4 @@
 import type { BusMetrics } from './bus-metrics.js';
-import { rejectionRecords, type RefusedRecord } from './dead-letters.js';
 import type { TopicSpec } from '#warden/contracts';
 import type { ConsumerHealthReport } from './consumer-health.js';
 
@@ -23,17 +22,6 @@ export interface ConsumedRecord<T> {
   readonly value: T;
 }
 
-/**
- * The offsets a handler call answers for, in one partition: every offset from `fromOffset` up to
- * `nextOffset`, whether its record is among the call's records or was refused (dead-lettered) or
- * answered by an earlier call. Each offset of a batch is covered by exactly one successful call.
- */
-export interface BatchSpan {
-  readonly partition: number;
-  readonly fromOffset: bigint;
-  readonly nextOffset: bigint;
-}
-
 export interface BatchSubscription<T> {
   /** The topic's name without the prefix; the bus adds it. */
   readonly topic: string;
@@ -41,25 +29,16 @@ export interface BatchSubscription<T> {
   /** Reads a record's value; a throw sends the record to the DLQ and the batch goes on. */
   readonly decode: (value: Buffer) => T;
   /**
-   * Does the batch's work. Offsets are committed only once this resolves (unless the subscriber
-   * `commitsItself`); when it throws, the
+   * Does the batch's work. Offsets are committed only once this resolves; when it throws, the
    * batch is tried again (at-least-once), so the work must be idempotent. A batch that keeps
    * failing on its records is split to find the record at fault, which goes to the DLQ
    * (see `handleWithBreaker`); an infrastructure failure is waited out.
    */
-  readonly handle: (records: ReadonlyArray<ConsumedRecord<T>>, span: BatchSpan) => Promise<void>;
+  readonly handle: (records: ReadonlyArray<ConsumedRecord<T>>) => Promise<void>;
   /** Read the topic from its start when the group has no committed offset (default true). */
   readonly fromBeginning?: boolean;
   /** How many partitions' batches may be handled at once (default 1); each partition stays in order. */
   readonly concurrency?: number;
-  /**
-   * The subscriber makes its work durable on its own schedule (the engine's stages, which
-   * checkpoint in the background): the bus reads on once `handle` resolves but commits nothing
-   * itself; the subscriber commits with {@link Subscribed.commit} and asks for records again
-   * with {@link Subscribed.rewind}. Its handler is also called for a span without records (all
-   * refused), so that it answers for every offset.
-   */
-  readonly commitsItself?: boolean;
 }
 
 export interface Consumer {
@@ -69,10 +48,6 @@ export interface Consumer {
 export interface Subscribed extends Consumer {
   /** Whether it runs and which partitions have stalled, for readiness and metrics. */
   health(): ConsumerHealthReport;
-  /** With `commitsItself`: the work of every record before `nextOffset` is durable (a commit the group no longer allows is dropped: the next owner reads a little more). */
-  commit(partition: number, nextOffset: bigint): void;
-  /** With `commitsItself`: the partition is read again from `offset` (batches already read past it are dropped). */
-  rewind(partition: number, offset: bigint): void;
 }
 
 /**
@@ -107,13 +82,6 @@ export abstract class MessageBus {
 
   instrument(metrics: BusMetrics): void {
     this.metrics = metrics;
-  }
-
-  /** Sends refused records of `topic` to the DLQ (with their incidents) and counts them; resolves once they are durable. */
-  protected async deadLetter(topic: string, refused: readonly RefusedRecord[]): Promise<void> {
-    if (refused.length === 0) return;
-    await this.publishMany(rejectionRecords(topic, refused));
-    this.metrics?.deadLettered(topic, refused.map((record) => record.reason));
   }
 
   abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { errorText, type RawRecord, type RefusedRecord } from './dead-letters.js';
 import { isInfrastructureFailure } from './infrastructure-failure.js';
-import type { BatchSpan, ConsumedRecord } from './message-bus.js';
+import type { ConsumedRecord } from './message-bus.js';
 
 export interface BreakerOptions {
   /** Tries of a whole batch, and of a single record, before it counts as poison (`WARDEN_POISON_TRIES`). */
@@ -9,10 +9,6 @@ export interface BreakerOptions {
   readonly logger: Logger;
   /** Pauses `ms` (heartbeating where the bus must); false when the consumer is stopping and the batch must be given up. */
   readonly pause: (ms: number) => Promise<boolean>;
-  /** Call the handler for offsets no successful call covered (refused records at the end, or a batch all refused), with no records. */
-  readonly coverEveryOffset?: boolean;
-  /** Makes a refused record's dead letter durable; awaited before the batch goes on, so no later call answers for its offset before that. */
-  readonly deadLetter: (refused: readonly RefusedRecord[]) => Promise<void>;
 }
 
 /** Thrown when a consumer stops while its batch waits: the batch is not committed and comes again. */
@@ -32,38 +28,29 @@ const LONGEST_PAUSE_MS = 5_000;
  * record that fails, and that record alone is refused (the bus dead-letters it) while the rest
  * goes on. A failure of the infrastructure is never poison: it waits and tries again, and says so
  * in the log. The handler is idempotent (DESIGN §2), so the halves that succeeded before a later
- * failure may safely be handled again. Each call is told the span of offsets it answers for: from
- * where the last successful call ended (refused records in between included) to the next record
- * it was not given. Returns the refused records.
+ * failure may safely be handled again. Returns the refused records.
  */
 export async function handleWithBreaker<T>(
   topic: string,
   records: readonly ConsumedRecord<T>[],
   raw: readonly RawRecord[],
-  batch: BatchSpan,
-  handle: (records: ReadonlyArray<ConsumedRecord<T>>, span: BatchSpan) => Promise<void>,
+  handle: (records: ReadonlyArray<ConsumedRecord<T>>) => Promise<void>,
   options: BreakerOptions,
 ): Promise<RefusedRecord[]> {
   const refused: RefusedRecord[] = [];
-  let covered = batch.fromOffset;
   const run = async (from: number, to: number, tries: number): Promise<void> => {
     let pause = FIRST_PAUSE_MS;
     for (let failures = 0; ; ) {
-      const span = { partition: batch.partition, fromOffset: covered, nextOffset: to < records.length ? BigInt(records[to]!.offset) : batch.nextOffset };
       try {
-        await handle(records.slice(from, to), span);
-        covered = span.nextOffset;
+        await handle(records.slice(from, to));
         return;
       } catch (error) {
         if (isInfrastructureFailure(error)) {
           options.logger.warn({ msg: 'infrastructure unavailable; the batch waits and is tried again', topic, records: to - from, err: errorText(error) });
         } else if (++failures >= tries) {
-          if (to - from === 0) throw error;
           if (to - from === 1) {
             options.logger.error({ msg: 'a record kept failing; dead-lettered', topic, partition: raw[from]!.partition, offset: raw[from]!.offset, err: errorText(error) });
-            const record: RefusedRecord = { record: raw[from]!, error: `processing failed ${failures} times: ${errorText(error)}`, reason: 'processing_failed' };
-            await options.deadLetter([record]);
-            refused.push(record);
+            refused.push({ record: raw[from]!, error: `processing failed ${failures} times: ${errorText(error)}`, reason: 'processing_failed' });
             return;
           }
           options.logger.warn({ msg: 'a batch kept failing; splitting it to find the record at fault', topic, records: to - from, err: errorText(error) });
@@ -81,6 +68,5 @@ export async function handleWithBreaker<T>(
     }
   };
   if (records.length > 0) await run(0, records.length, options.tries);
-  if (options.coverEveryOffset === true && covered < batch.nextOffset) await run(records.length, records.length, options.tries);
   return refused;
 }

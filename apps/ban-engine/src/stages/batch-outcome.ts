@@ -9,8 +9,7 @@ import type { BanExpiry } from './ban-expiry.js';
 /**
  * What one batch of a stage partition decided, before any of it is durable: the subjects it
  * changed, the ids it decided, the records to publish and the ban rows to store. The partition's
- * state has taken it already; its checkpoint pipeline sends and stores it (a failure there drops
- * the state, and the batch is decided again from the last checkpoint).
+ * state takes it only once its checkpoint has committed, so a batch that fails leaves no trace.
  */
 export class BatchOutcome {
   readonly changed = new Map<string, SubjectState>();

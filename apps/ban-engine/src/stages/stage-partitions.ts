@@ -1,12 +1,11 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { stagePolicy, type Policy, type StageName, type SubjectState } from '#warden/ban-policy';
-import type { RoutedAdminCommand } from '#warden/contracts';
-import { isConsumerHealthy, type BatchSpan, type ConsumedRecord, type Subscribed } from '#warden/kafka';
-import { inTransaction, type Transaction } from '#warden/persistence';
+import type { RoutedAdminCommand, VerdictRecord } from '#warden/contracts';
+import { isConsumerHealthy, type ConsumedRecord, type Subscribed } from '#warden/kafka';
+import { inTransaction, StaleCheckpointError, type Transaction } from '#warden/persistence';
 import { adminCommandEffect } from './admin-command-effect.js';
 import { banExpiry } from './ban-expiry.js';
 import { BatchOutcome } from './batch-outcome.js';
-import { CheckpointPipeline, type CheckpointWriter, type DecidedBatch } from './checkpoint-pipeline.js';
 import { BAN_TOPICS } from './decide-run.js';
 import { PartitionState } from './partition-state.js';
 import { RecentAttempts, recentAttemptsChunk } from './recent-attempts.js';
@@ -25,26 +24,20 @@ export interface StageInput<T> {
 /** Partitions whose batches one engine decides at once, per stage: each has its own state, so they never wait for each other. */
 const PARTITIONS_AT_ONCE = 2;
 
-/** Attempts a partition may have decided but not checkpointed before its next batch waits for the checkpoint (bounds the memory a slow database costs). */
-const MOST_UNCHECKPOINTED = 50_000;
-
 /**
  * One stage of the engine over the partitions of its input topic that this process owns (DESIGN
  * §2). Each partition's subjects live in memory; a batch is decided against them into a
- * {@link BatchOutcome}, which the state takes at once, so the next batch is decided without
- * waiting. Its records are sent, and its checkpoint (the changed subjects, the decided ids, the
- * ban rows and the offset after it) written, by the partition's {@link CheckpointPipeline}; the
- * stage commits its input offset itself once the checkpoint has committed (`commitsItself`).
+ * {@link BatchOutcome}; its records are published while one transaction checkpoints the changed
+ * subjects, the decided ids, the ban rows and the offset after the batch, committed once they are
+ * sent; only then does the partition's state take the outcome, and the bus commits the offset.
  *
- * A partition met for the first time, or whose records are not the ones this process expects
- * (another owner went on meanwhile, or a checkpoint failed), is loaded from its checkpoint;
- * records before the checkpoint's offset are skipped, and when the bus is past it (it read ahead
- * of a checkpoint that never committed) it is rewound to it. A crash between sending and
- * checkpointing is repaired by the next owner deciding the same records again from the same
- * state: the same decisions, with the same ids, keys and attempt ids, which every consumer
- * deduplicates. Each checkpoint must find the previous one in the table, so two processes that
- * both think they own a partition (during a rebalance) cannot both write: the second reloads and
- * decides again.
+ * A partition met for the first time, or whose next record is not the one this process expects
+ * (another owner went on meanwhile), is loaded from its checkpoint; records before the
+ * checkpoint's offset are skipped. A crash between publishing and checkpointing is repaired by the
+ * next owner deciding the same records again from the same state: the same decisions, with the
+ * same ids, keys and attempt ids, which every consumer deduplicates. Each checkpoint must find
+ * the previous one in the table, so two processes that both think they own a partition (during a
+ * rebalance) cannot both write: the second reloads and decides again.
  */
 /** What a stage makes of one record of its log: an admin command routed to it, an attempt to decide (with its event time), or nothing more (forwarded). */
 export type StageItem<A> = { readonly command: RoutedAdminCommand } | { readonly attempt: A; readonly at: number } | undefined;
@@ -73,9 +66,8 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     this.consumer = await this.parts.bus.subscribe({
       ...this.input,
       concurrency: PARTITIONS_AT_ONCE,
-      commitsItself: true,
-      handle: (records, span) =>
-        this.handlePartition(span, records).catch((error: unknown) => {
+      handle: (records) =>
+        this.handle(records).catch((error: unknown) => {
           this.parts.metrics.failed(this.stage);
           throw error;
         }),
@@ -83,11 +75,9 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     this.logger.log({ msg: 'consuming', topic: this.input.topic, group: this.input.groupId });
   }
 
-  /** Stops reading, then lets every partition's last checkpoint commit. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = undefined;
-    await Promise.all([...this.partitions.values()].map((state) => state.pipeline.settled()));
   }
 
   /** What a record is to this stage (it may publish into `outcome`, e.g. forward a misrouted record). */
@@ -122,6 +112,17 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
       run.push(item.attempt);
     }
     await flush();
+  }
+
+  /** The bus's batch handler: each partition's records in turn. */
+  async handle(records: ReadonlyArray<ConsumedRecord<T>>): Promise<void> {
+    const byPartition = new Map<number, Array<ConsumedRecord<T>>>();
+    for (const record of records) {
+      let list = byPartition.get(record.partition);
+      if (list === undefined) byPartition.set(record.partition, (list = []));
+      list.push(record);
+    }
+    for (const [partition, list] of byPartition) await this.handlePartition(partition, list);
   }
 
   /** Applies a manual ban or unban routed to this stage (once per command id) to the subject it owns. */
@@ -164,81 +165,42 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     return { subjects, ids };
   }
 
-  /** The bus's batch handler: one partition's records of `span`, in offset order. */
-  async handlePartition(span: BatchSpan, records: ReadonlyArray<ConsumedRecord<T>>): Promise<void> {
-    const { partition } = span;
-    const state = await this.stateFor(partition, span.fromOffset);
-    if (state === undefined) return;
-    if (span.nextOffset <= state.nextOffset) return;
-    const fresh = records.filter((record) => BigInt(record.offset) >= state.nextOffset);
-    const outcome = new BatchOutcome();
-    try {
-      await this.decideBatch(fresh, state, outcome);
-      this.expireDue(state.streamTime, state, outcome);
-    } catch (error) {
-      // The batch changed the state as it went: the partition is loaded again from its checkpoint.
-      this.drop(partition, state);
-      throw error;
+  private async handlePartition(partition: number, records: ReadonlyArray<ConsumedRecord<T>>): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      const state = await this.stateFor(partition, BigInt(records[0]!.offset));
+      const fresh = records.filter((record) => BigInt(record.offset) >= state.nextOffset);
+      if (fresh.length === 0) return;
+      const outcome = new BatchOutcome();
+      try {
+        await this.decideBatch(fresh, state, outcome);
+        this.expireDue(state.streamTime, state, outcome);
+        const nextOffset = BigInt(fresh.at(-1)!.offset) + 1n;
+        const removed = this.removable(state, outcome);
+        await this.checkpoint(partition, state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
+        this.apply(state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
+      } catch (error) {
+        // The batch changed the state as it went: what failed is forgotten, the next try starts from the checkpoint.
+        this.partitions.delete(partition);
+        if (!(error instanceof StaleCheckpointError) || tries > 1) throw error;
+        this.logger.warn({ msg: 'another owner checkpointed this partition meanwhile; deciding again from its checkpoint', partition });
+        continue;
+      }
+      this.parts.metrics.checkpointed(this.stage, partition, outcome);
+      return;
     }
-    const removed = this.removable(state, outcome);
-    for (const subject of removed) state.subjects.delete(subject);
-    const batch: DecidedBatch = {
-      outcome,
-      fromOffset: state.nextOffset,
-      nextOffset: span.nextOffset,
-      removed,
-      forgetAttemptsBefore: state.recent.add(state.nextOffset, outcome.decided),
-      streamTime: state.streamTime,
-    };
-    state.nextOffset = span.nextOffset;
-    state.pipeline.add(batch);
-    // A database slower than the stream: read on only once what waits has been checkpointed.
-    if (state.pipeline.backlog >= MOST_UNCHECKPOINTED) await state.pipeline.settled();
   }
 
-  /** Forgets a partition's state (if it is still the one held): its next batch loads it from its checkpoint. */
-  private drop(partition: number, state: PartitionState): void {
-    if (this.partitions.get(partition) === state) this.partitions.delete(partition);
-  }
-
-  /**
-   * The partition's state for a span that starts at `fromOffset`, or undefined when the bus is
-   * rewound instead: it is past the state's next record, so records were read (and maybe decided)
-   * after the last checkpoint by a state that was lost since.
-   */
-  private async stateFor(partition: number, fromOffset: bigint): Promise<PartitionState | undefined> {
+  private async stateFor(partition: number, firstOffset: bigint): Promise<PartitionState> {
     const held = this.partitions.get(partition);
     // At or before the expected record: this process's state is current (a redelivery skips what it decided).
-    if (held !== undefined && fromOffset <= held.nextOffset) return held;
-    if (held !== undefined) this.drop(partition, held);
-    // A state dropped after a failure may still be writing its last checkpoints: load after them.
-    await held?.pipeline.settled();
-    const state = await this.load(partition, fromOffset);
-    if (fromOffset <= state.nextOffset) return state;
-    if (state.rewoundTo === state.nextOffset) {
-      // Rewound once already and still past it: those records are gone from the log (retention).
-      this.logger.warn({ msg: 'records after the checkpoint are no longer in the log; reading on from the first there is', partition, from: state.nextOffset.toString(), to: fromOffset.toString() });
-      state.nextOffset = fromOffset;
-      return state;
-    }
-    state.rewoundTo = state.nextOffset;
-    this.logger.log({ msg: 'reading the partition again from its checkpoint', partition, from: state.nextOffset.toString(), wasAt: fromOffset.toString() });
-    this.consumer?.rewind(partition, state.nextOffset);
-    return undefined;
-  }
-
-  private async load(partition: number, fromOffset: bigint): Promise<PartitionState> {
+    if (held !== undefined && firstOffset <= held.nextOffset) return held;
     const loaded = await this.parts.checkpoints.load({ stage: this.checkpointName, partition });
-    const start = loaded?.nextOffset ?? fromOffset;
-    const pipeline = new CheckpointPipeline(this.checkpointWriter(partition), loaded?.nextOffset ?? null, (error, lastCheckpoint) => {
-      this.parts.metrics.failed(this.stage);
-      this.logger.warn({ msg: 'a checkpoint failed; the partition is read again from the last one', partition, err: String(error) });
-      // What was decided after it is lost with the state: read again now, not when the next record comes.
-      this.drop(partition, state);
-      this.consumer?.rewind(partition, lastCheckpoint ?? start);
-    });
-    const state = new PartitionState(this.policy, start, pipeline);
-    if (loaded !== undefined) {
+    let state: PartitionState;
+    if (loaded === undefined) {
+      state = new PartitionState(this.policy, firstOffset, null);
+    } else {
+      // After the checkpoint's offset only records the bus refused (dead letters) can be missing.
+      state = new PartitionState(this.policy, loaded.nextOffset > firstOffset ? loaded.nextOffset : firstOffset, loaded.nextOffset);
       state.streamTime = loaded.streamTime;
       for (const { subject, state: subjectState } of loaded.states) {
         const held = subjectState as SubjectState;
@@ -265,52 +227,48 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     return removed;
   }
 
-  /** How a partition's pipeline sends and checkpoints its batches. */
-  private checkpointWriter(partition: number): CheckpointWriter {
-    const { database, bus, metrics } = this.parts;
-    return {
-      publish: (records) => bus.publishMany(records),
-      write: (batches, expectedOffset) => inTransaction(database, (tx) => this.writeCheckpoint(tx, partition, batches, expectedOffset)),
-      checkpointed: (batches) => {
-        for (const { outcome } of batches) metrics.checkpointed(this.stage, partition, outcome);
-        this.consumer?.commit(partition, batches.at(-1)!.nextOffset);
-      },
-    };
+  /**
+   * Publishes the batch's records and, at the same time, writes its checkpoint, which commits only
+   * once they are published: a checkpoint never stands for records that were not sent (a crash
+   * before its commit sends them again from the previous one, the same).
+   */
+  private checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
+    const { database, bus } = this.parts;
+    return inTransaction(database, async (tx) => {
+      const published = bus.publishMany(outcome.topicRecords());
+      // Settled before the transaction ends either way, so no publish outlives a rollback unseen.
+      const sent = published.then(() => undefined, (error: unknown) => error);
+      try {
+        await this.writeCheckpoint(tx, partition, state, outcome, nextOffset, removed, fromOffset);
+      } finally {
+        const failure = await sent;
+        if (failure !== undefined) throw failure;
+      }
+    });
   }
 
-  /** One checkpoint for batches decided one after the other: the last state of each subject, each batch's ids and ban rows in order. */
-  private async writeCheckpoint(tx: Transaction, partition: number, batches: readonly DecidedBatch[], expectedOffset: bigint | null): Promise<void> {
+  private async writeCheckpoint(tx: Transaction, partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
     const { checkpoints, bans } = this.parts;
-    const changed = new Map<string, unknown>();
-    const removed = new Set<string>();
-    let forgetAttemptsBefore: bigint | undefined;
-    for (const batch of batches) {
-      for (const [subject, state] of batch.outcome.changed) {
-        if (batch.removed.has(subject)) continue;
-        changed.set(subject, state);
-        removed.delete(subject);
-      }
-      for (const subject of batch.removed) {
-        removed.add(subject);
-        changed.delete(subject);
-      }
-      forgetAttemptsBefore = batch.forgetAttemptsBefore ?? forgetAttemptsBefore;
-    }
-    const last = batches.at(-1)!;
     await checkpoints.save(tx, { stage: this.checkpointName, partition }, {
-      expectedOffset,
-      nextOffset: last.nextOffset,
-      streamTime: last.streamTime,
-      changed: [...changed].map(([subject, state]) => ({ subject, state })),
+      expectedOffset: state.checkpointed,
+      nextOffset,
+      streamTime: state.streamTime,
+      changed: [...outcome.changed].filter(([subject]) => !removed.has(subject)).map(([subject, subjectState]) => ({ subject, state: subjectState })),
       removed: [...removed],
-      recentAttempts: batches.map((batch) => recentAttemptsChunk(batch.fromOffset, batch.outcome.decided)),
-      ...(forgetAttemptsBefore === undefined ? {} : { forgetAttemptsBefore }),
+      recentAttempts: recentAttemptsChunk(fromOffset, outcome.decided),
+      ...(state.forgetAttemptsBefore === undefined ? {} : { forgetAttemptsBefore: state.forgetAttemptsBefore }),
     });
-    for (const { outcome } of batches) {
-      await bans.save(tx, outcome.banRows);
-      await bans.saveEvents(tx, outcome.banEvents);
-      for (const { subject, at } of outcome.lifts) await bans.lift(tx, [subject], at);
-      await bans.markExpired(tx, outcome.expired);
-    }
+    await bans.save(tx, outcome.banRows);
+    await bans.saveEvents(tx, outcome.banEvents);
+    for (const { subject, at } of outcome.lifts) await bans.lift(tx, [subject], at);
+    await bans.markExpired(tx, outcome.expired);
+  }
+
+  private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): void {
+    // The subjects' state took the batch as it went (a batch that fails drops it all); only the removed go now.
+    for (const subject of removed) state.subjects.delete(subject);
+    state.forgetAttemptsBefore = state.recent.add(fromOffset, outcome.decided as ReadonlyMap<string, VerdictRecord | null>);
+    state.nextOffset = nextOffset;
+    state.checkpointed = nextOffset;
   }
 }

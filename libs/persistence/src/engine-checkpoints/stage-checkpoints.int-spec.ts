@@ -45,7 +45,7 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
         streamTime: 1_000,
         changed: [{ subject: 'ip:192.0.2.1', state: { n: 1 } }, { subject: 'ip:192.0.2.2', state: { n: 2 } }],
         removed: [],
-        recentAttempts: [{ fromOffset: 0n, ids: idBytes(a, b), verdicts: { [b]: { banned: true } } }],
+        recentAttempts: { fromOffset: 0n, ids: idBytes(a, b), verdicts: { [b]: { banned: true } } },
       }),
     );
     await inTransaction(database, (tx) =>
@@ -55,7 +55,7 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
         streamTime: 2_000,
         changed: [{ subject: 'ip:192.0.2.1', state: { n: 3 } }],
         removed: ['ip:192.0.2.2'],
-        recentAttempts: [{ fromOffset: 10n, ids: idBytes(c), verdicts: {} }],
+        recentAttempts: { fromOffset: 10n, ids: idBytes(c), verdicts: {} },
         forgetAttemptsBefore: 5n,
       }),
     );
@@ -65,31 +65,6 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
     expect(loaded?.states).toEqual([{ subject: 'ip:192.0.2.1', state: { n: 3 } }]);
     // The chunk from offset 0 fell out of the window; the one from 10 holds c.
     expect(loaded?.recentAttempts.map((chunk) => [chunk.fromOffset, chunk.ids.equals(idBytes(c))])).toEqual([[10n, true]]);
-  });
-
-  it('writes the chunks of several merged batches in one checkpoint, leaving out one it already forgets', async () => {
-    const where = { stage: 'account', partition: 7 };
-    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
-    await inTransaction(database, (tx) =>
-      checkpoints.save(tx, where, {
-        expectedOffset: null,
-        nextOffset: 40n,
-        streamTime: 0,
-        changed: [],
-        removed: [],
-        recentAttempts: [
-          { fromOffset: 0n, ids: idBytes(a), verdicts: {} },
-          { fromOffset: 20n, ids: idBytes(b), verdicts: {} },
-          { fromOffset: 30n, ids: idBytes(c), verdicts: { [c]: { banned: true } } },
-        ],
-        forgetAttemptsBefore: 20n,
-      }),
-    );
-    const loaded = await checkpoints.load(where);
-    expect(loaded?.recentAttempts.map((chunk) => [chunk.fromOffset, chunk.ids.length / 16, chunk.verdicts])).toEqual([
-      [20n, 1, {}],
-      [30n, 1, { [c]: { banned: true } }],
-    ]);
   });
 
   it('refuses the checkpoint of an owner whose state is stale, and keeps nothing of it', async () => {

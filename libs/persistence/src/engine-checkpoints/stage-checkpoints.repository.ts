@@ -28,7 +28,7 @@ export interface LoadedCheckpoint {
   readonly recentAttempts: readonly RecentAttemptsChunk[];
 }
 
-/** What one or more batches changed (in the log's order, merged: the last state of each subject), written with the new offset. */
+/** What one batch changed, written with its new offset. */
 export interface CheckpointChanges {
   /** The offset the partition was checkpointed at before this batch (null: never): a different one in the table means another owner went on meanwhile. */
   readonly expectedOffset: bigint | null;
@@ -37,8 +37,7 @@ export interface CheckpointChanges {
   readonly changed: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
   /** Subjects whose state holds nothing the policy still needs. */
   readonly removed: readonly string[];
-  /** One chunk per batch, oldest first (a chunk that starts before `forgetAttemptsBefore` is not written). */
-  readonly recentAttempts?: readonly RecentAttemptsChunk[];
+  readonly recentAttempts?: RecentAttemptsChunk;
   /** Chunks that fell out of the window: those that start before this offset. */
   readonly forgetAttemptsBefore?: bigint;
 }
@@ -93,9 +92,7 @@ export class StageCheckpointsRepository {
         : Prisma.sql`
             UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, stream_time = ${changes.streamTime}, updated_at = now()
             WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset} RETURNING 1`;
-    const forget = changes.forgetAttemptsBefore;
-    // The DELETE below cannot see rows this statement inserts: a chunk already forgotten is not written at all.
-    const chunks = (changes.recentAttempts ?? []).filter((chunk) => chunk.ids.length > 0 && (forget === undefined || chunk.fromOffset >= forget));
+    const chunk = changes.recentAttempts !== undefined && changes.recentAttempts.ids.length > 0 ? changes.recentAttempts : undefined;
     const [result] = await tx.$queryRaw<Array<{ moved: number }>>`
       WITH moved AS (${moved}),
       changed AS (
@@ -109,13 +106,11 @@ export class StageCheckpointsRepository {
         WHERE stage = ${stage} AND partition = ${partition} AND subject = ANY(${changes.removed}::text[]) AND EXISTS (SELECT 1 FROM moved)),
       remembered AS (
         INSERT INTO engine_recent_attempts (stage, partition, from_offset, ids, verdicts)
-        SELECT ${stage}, ${partition}, f::bigint, decode(i, 'hex'), v FROM unnest(
-          ${chunks.map((chunk) => chunk.fromOffset.toString())}::text[], ${chunks.map((chunk) => chunk.ids.toString('hex'))}::text[],
-          ${chunks.map((chunk) => JSON.stringify(chunk.verdicts))}::jsonb[]) AS t(f, i, v)
-        WHERE EXISTS (SELECT 1 FROM moved)),
+        SELECT ${stage}, ${partition}, ${chunk?.fromOffset ?? 0n}, ${chunk?.ids ?? Buffer.alloc(0)}, ${JSON.stringify(chunk?.verdicts ?? {})}::jsonb
+        WHERE ${chunk !== undefined} AND EXISTS (SELECT 1 FROM moved)),
       forgotten AS (
         DELETE FROM engine_recent_attempts
-        WHERE stage = ${stage} AND partition = ${partition} AND from_offset < ${forget ?? null}::bigint AND EXISTS (SELECT 1 FROM moved))
+        WHERE stage = ${stage} AND partition = ${partition} AND from_offset < ${changes.forgetAttemptsBefore ?? null}::bigint AND EXISTS (SELECT 1 FROM moved))
       SELECT count(*)::int AS moved FROM moved`;
     if (result?.moved !== 1) throw new StaleCheckpointError(where, changes.expectedOffset);
   }
