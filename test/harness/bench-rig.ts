@@ -82,22 +82,27 @@ export function benchConfig(rig: BenchRig, prefix = rig.prefix): WardenConfig {
 
 /**
  * Polls `SELECT count(*) FROM <table>` until it reaches `total`, with a progress line, and returns
- * rows/s from the first row seen to the last.
+ * rows/s from the first poll that sees a row to the last (see timeCountUntil).
  */
 export async function timeRowsUntil(rig: BenchRig, table: string, total: number, what: string): Promise<number> {
   return timeCountUntil(rig, `SELECT count(*)::int AS n FROM ${table}`, total, what);
 }
 
-/** Like timeRowsUntil, for any count a query gives (`n`): e.g. the offsets the engine's stages checkpointed. */
-export async function timeCountUntil(rig: BenchRig, sql: string, total: number, what: string): Promise<number> {
-  let first = 0;
+/**
+ * Like timeRowsUntil, for any count a query gives (`n`): e.g. the offsets the engine's stages
+ * checkpointed. Timed from the first poll that sees a count and at which `startWhen` holds (by
+ * default any), and only what is counted after it: what came before is not timed.
+ */
+export async function timeCountUntil(rig: BenchRig, sql: string, total: number, what: string, startWhen: () => Promise<boolean> = async () => true): Promise<number> {
+  let start: { at: number; count: number } | undefined;
   let count = 0;
   while (count < total) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     count = Number((await rig.pool.query<{ n: number }>(sql)).rows[0]!.n);
-    if (count > 0 && first === 0) first = performance.now();
-    progress(`${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')}`);
+    if (start === undefined && count > 0 && (await startWhen())) start = { at: performance.now(), count };
+    progress(`${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')}${start === undefined ? '' : ` (timed from ${start.count.toLocaleString('en')})`}`);
   }
   process.stdout.write('\n');
-  return perSecond(total, performance.now() - first);
+  if (start === undefined || start.count >= total) throw new Error(`${what}: all of it was counted before the timing could start; raise BENCH_ATTEMPTS`);
+  return perSecond(total - start.count, performance.now() - start.at);
 }
