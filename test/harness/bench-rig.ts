@@ -82,7 +82,7 @@ export function benchConfig(rig: BenchRig, prefix = rig.prefix): WardenConfig {
 
 /**
  * Polls `SELECT count(*) FROM <table>` until it reaches `total`, with a progress line, and returns
- * rows/s from the first poll that sees a row to the last (see timeCountUntil).
+ * the rate of the rows counted after the first poll that sees one (see timeCountUntil).
  */
 export async function timeRowsUntil(rig: BenchRig, table: string, total: number, what: string): Promise<number> {
   return timeCountUntil(rig, `SELECT count(*)::int AS n FROM ${table}`, total, what);
