@@ -82,7 +82,9 @@ describe('two ban engines sharing the consumer group', () => {
     expect(bans.map((ban) => [ban.subject, ban.rule, ban.level, ban.duration.minutes])).toEqual(
       accounts.map((account) => [`account:${account}`, 'account-failures', 1, 15]),
     );
-    const imposed = incidents.values.filter((incident) => incident.type === 'ban_imposed' && incident.subject.startsWith(`account:shared-${run}`));
-    expect(imposed).toHaveLength(accounts.length);
+    // A ban's row commits once its incident is sent, but the reader may not have consumed it yet.
+    const imposedNow = () => incidents.values.filter((incident) => incident.type === 'ban_imposed' && incident.subject.startsWith(`account:shared-${run}`));
+    await waitFor('an incident for every ban', () => (imposedNow().length >= accounts.length ? true : undefined));
+    expect(imposedNow()).toHaveLength(accounts.length);
   });
 });
