@@ -137,7 +137,7 @@ describe('records that used to stop Warden', () => {
       const { rows } = await db.query("SELECT count(*)::int AS n FROM audit_log WHERE subject LIKE 'account-ip:victim-%|192.0.2.54'");
       return rows[0].n > 0 ? true : undefined;
     }, 30_000, 100);
-    expect(incidents.values.length).toBeGreaterThan(before);
+    await waitFor('the new incident at the test\'s reader', () => (incidents.values.length > before ? true : undefined));
     expect(warden.process.child.exitCode).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { Topic, type BanDecisionRecord, type DeadLetter, type VerdictRecord } fr
 import { createDatabase, dropDatabase } from '../../../test/harness/postgres.js';
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
-import { waitFor } from '../../../test/harness/wait-for.js';
+import { eventually, waitFor } from '../../../test/harness/wait-for.js';
 import { banEngineApp } from './ban-engine.app.js';
 import { ImposeBanHandler } from './bans/ban-step.handlers.js';
 import { ACCOUNT_STAGE_GROUP } from './stages/account-stage.js';
@@ -111,8 +111,8 @@ describe('ban engine when its work fails', () => {
       await waitFor('the committed offset', async () => ((await committedOffset('account')) === before.offset + 5 ? true : undefined), 60_000);
       const ban = await db.query("SELECT level FROM bans WHERE subject = 'account-ip:mallory|192.0.2.10'");
       expect(ban.rows).toEqual([{ level: 1 }]);
-      const published = decisions.values.filter((decision) => decision.subject === 'account-ip:mallory|192.0.2.10');
-      expect(published.map((decision) => decision.level)).toEqual([1]);
+      // Sent before the offset's commit, but perhaps not read by the test's reader yet.
+      await eventually(async () => expect(decisions.values.filter((decision) => decision.subject === 'account-ip:mallory|192.0.2.10').map((decision) => decision.level)).toEqual([1]));
       expect(await failures()).toBe(before.failures + 2);
     } finally {
       handler.execute = announce;

@@ -135,7 +135,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     const imposed = await waitFor('the manual ban', () => incidents.values.find((each) => each.subject === subject && each.type === 'manual_ban'));
     expect(imposed).toMatchObject({ actor: 'soc', reason: 'abuse report #12', rule: 'manual' });
     await eventually(async () => expect(await activeBans(subject)).toMatchObject([{ rule: 'manual', visible: true }]));
-    expect(decisions.values.filter((each) => each.subject === subject)).toMatchObject([{ state: 'active', rule: 'manual' }]);
+    await eventually(async () => expect(decisions.values.filter((each) => each.subject === subject)).toMatchObject([{ state: 'active', rule: 'manual' }]));
 
     const unban = { schemaVersion: 1, id: randomUUID(), type: 'unban', subject, reason: 'false positive', actor: 'soc-lead', issuedAt: new Date().toISOString() };
     await producer.send({ topic: prefix + Topic.adminCommands, messages: [{ key: subject, value: JSON.stringify(unban) }] });
