@@ -16,11 +16,13 @@
  * Every attempt names an account, so it is decided once the account stage has checkpointed past it.
  * Last, the memory the stages' state takes: per million subjects and per million remembered ids.
  * Kafka: KAFKA_BROKERS, else a broker started from Maven Central; Postgres: a database created on
- * DATABASE_URL's server (or 127.0.0.1:5432) and dropped afterwards.
+ * DATABASE_URL's server (or 127.0.0.1:5432) and dropped afterwards. BENCH_PROFILE=<file> also
+ * writes the one engine's whole CPU profile there.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { attemptTopicRecords, decideBatch, DEFAULT_POLICY, stagePolicy, SubjectStates, type PolicyAttempt } from '#warden/ban-policy';
@@ -148,6 +150,10 @@ async function timeOneEngine(rig: BenchRig): Promise<number> {
   const wallMs = performance.now() - started;
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
+  if (process.env.BENCH_PROFILE !== undefined) {
+    await writeFile(process.env.BENCH_PROFILE, JSON.stringify(profile));
+    say(`  its whole CPU profile: ${process.env.BENCH_PROFILE} (open it in Chrome DevTools' Performance panel)`);
+  }
   const bans = (await rig.pool.query("SELECT count(*)::int AS n FROM bans WHERE status = 'active'")).rows[0].n;
   say(`  one engine: ${bans} active bans`);
   const steps = [...stepMs].sort((a, b) => b[1] - a[1]);
