@@ -13,3 +13,4 @@ export * from './boundary/index.js';
 export * from './api-keys.js';
 export * from './deterministic-ids.js';
 export * from './stage-records.js';
+export * from './plain-login-attempt.js';

@@ -4,9 +4,10 @@ import { UnreadableRecordError } from './bus-metrics.js';
 /**
  * The `decode` of a subscription to a topic of JSON records: the value parsed and checked against
  * `schema`. What does not fit throws an error naming each bad field ("not <what>: id: …; ip: …"),
- * and the bus sends the record to the DLQ.
+ * and the bus sends the record to the DLQ. `readPlain`, when given, reads the common form of the
+ * record without the schema, as the schema would (undefined: not that form, the schema decides).
  */
-export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string): (value: Buffer) => z.infer<S> {
+export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string, readPlain?: (json: unknown) => z.infer<S> | undefined): (value: Buffer) => z.infer<S> {
   return (value) => {
     let json: unknown;
     try {
@@ -14,6 +15,8 @@ export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string):
     } catch {
       throw new UnreadableRecordError('not_json', 'the value is not JSON');
     }
+    const plain = readPlain?.(json);
+    if (plain !== undefined) return plain;
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(value)'}: ${issue.message}`);

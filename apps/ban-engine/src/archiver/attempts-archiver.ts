@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { loginAttemptEventSchema, Topic, type LoginAttemptEvent } from '#warden/contracts';
+import { Topic, type LoginAttemptEvent } from '#warden/contracts';
 import { isConsumerHealthy, MessageBus, type Subscribed } from '#warden/kafka';
 import { LoginAttemptsRepository } from '#warden/persistence';
 import { ReadinessRegistry } from '#warden/runtime';
+import { decodeAttempt } from '../stages/stage-record-decoders.js';
 
 export const ARCHIVER_GROUP = 'warden-attempt-archiver';
 
@@ -12,8 +13,7 @@ export const ARCHIVER_GROUP = 'warden-attempt-archiver';
  */
 function decodeArchived(value: Buffer): LoginAttemptEvent | null {
   try {
-    const parsed = loginAttemptEventSchema.safeParse(JSON.parse(value.toString('utf8')));
-    return parsed.success ? parsed.data : null;
+    return decodeAttempt(value);
   } catch {
     return null;
   }

@@ -1,13 +1,15 @@
 import {
   forwardedAttemptSchema,
   loginAttemptEventSchema,
+  readPlainLoginAttempt,
   routedAdminCommandSchema,
   type AccountStageRecord,
   type NetworkStageRecord,
 } from '#warden/contracts';
 import { jsonRecordDecoder } from '#warden/kafka';
 
-const decodeAttempt = jsonRecordDecoder(loginAttemptEventSchema, 'a login attempt');
+/** Reads an attempt's record (most through the plain form's quick read), throwing for anything else. */
+export const decodeAttempt = jsonRecordDecoder(loginAttemptEventSchema, 'a login attempt', readPlainLoginAttempt);
 const decodeForwarded = jsonRecordDecoder(forwardedAttemptSchema, 'a forwarded attempt');
 const decodeRoutedCommand = jsonRecordDecoder(routedAdminCommandSchema, 'a routed admin command');
 
