@@ -8,13 +8,22 @@ import { UnreadableRecordError } from './bus-metrics.js';
  * record without the schema, as the schema would (undefined: not that form, the schema decides).
  */
 export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string, readPlain?: (json: unknown) => z.infer<S> | undefined): (value: Buffer) => z.infer<S> {
-  return (value) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(value.toString('utf8'));
-    } catch {
-      throw new UnreadableRecordError('not_json', 'the value is not JSON');
-    }
+  const check = jsonRecordChecker(schema, what, readPlain);
+  return (value) => check(parseJsonRecord(value));
+}
+
+/** A record's value as JSON; throws the DLQ's `not_json` for anything else. */
+export function parseJsonRecord(value: Buffer): unknown {
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    throw new UnreadableRecordError('not_json', 'the value is not JSON');
+  }
+}
+
+/** The second half of `jsonRecordDecoder`, for a topic whose records are of several kinds: checks a value already parsed. */
+export function jsonRecordChecker<S extends z.ZodType>(schema: S, what: string, readPlain?: (json: unknown) => z.infer<S> | undefined): (json: unknown) => z.infer<S> {
+  return (json) => {
     const plain = readPlain?.(json);
     if (plain !== undefined) return plain;
     const parsed = schema.safeParse(json);
