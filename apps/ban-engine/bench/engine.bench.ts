@@ -27,7 +27,7 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { attemptTopicRecords, decideBatch, DEFAULT_POLICY, stagePolicy, SubjectStates, type PolicyAttempt } from '#warden/ban-policy';
-import { Topic, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
+import { Topic, type VerdictRecord } from '#warden/contracts';
 import { KafkaMessageBus } from '#warden/kafka';
 import { BansRepository, StageCheckpointsRepository } from '#warden/persistence';
 import { createApp } from '#warden/runtime';
@@ -36,44 +36,11 @@ import { banEngineApp } from '../src/ban-engine.app.js';
 import { ACCOUNT_STAGE_GROUP } from '../src/stages/account-stage.js';
 import { NETWORK_STAGE_GROUP } from '../src/stages/network-stage.js';
 import { RecentAttempts } from '../src/stages/recent-attempts.js';
+import { mixedAttempts, MIX } from './attempt-mix.js';
 
 const TOTAL = Number(process.env.BENCH_ATTEMPTS ?? 200_000);
 /** The two engines' backlog is longer: the second process starts and joins while the first drains, and only what comes after is timed. */
 const TWO_ENGINE_TOTAL = 3 * TOTAL;
-const MIX = '88% normal users, 4% brute force, 3% credential stuffing, 3% a botnet on one account, 2% an IPv6 sweep';
-
-function attempts(now: number, total: number): LoginAttemptEvent[] {
-  const list: LoginAttemptEvent[] = [];
-  const received = new Date(now).toISOString();
-  for (let n = 0; list.length < total; n++) {
-    const occurredAt = new Date(now - 240_000 + ((n * 7) % 240_000)).toISOString();
-    const kind = n % 100;
-    let ip: string;
-    let account: string;
-    let outcome: 'success' | 'failure' = 'failure';
-    if (kind < 88) {
-      // A normal user: mostly successes, the odd typo.
-      ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-      account = `user-${n % 50_000}`;
-      outcome = kind < 83 ? 'success' : 'failure';
-    } else if (kind < 92) {
-      ip = `172.16.${(n >> 8) & 63}.${(n >> 2) & 255}`; // brute force: few IPs, one account each
-      account = `target-${(n >> 8) & 63}`;
-    } else if (kind < 95) {
-      ip = `192.168.${(n >> 10) & 15}.7`; // credential stuffing: an IP, many accounts
-      account = `leaked-${n}`;
-    } else if (kind < 98) {
-      ip = `100.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`; // a botnet on one account, from many networks
-      account = 'ceo';
-    } else {
-      ip = `2001:db8:${(n >> 16).toString(16)}:${(n & 0xffff).toString(16)}::1`; // an IPv6 sweep: one address per /64
-      account = `admin-${n % 100}`;
-    }
-    list.push({ schemaVersion: 1, id: randomUUID(), occurredAt, receivedAt: received, outcome, ip, account, credentialFingerprint: `fp-${n % 997}` });
-  }
-  return list;
-}
-
 /** Milliseconds spent in each step of the engine's batches, to say where the I/O time goes. */
 const stepMs = new Map<string, number>();
 
@@ -238,7 +205,7 @@ function stateMemory(): { subjects: number; ids: number } {
 
 /** `total` attempts of the mix as gateway-api writes them: each on auth.login-attempts, and its account copy. */
 function backlog(total: number) {
-  const written = attempts(Date.now(), total).flatMap((attempt) => attemptTopicRecords(attempt, DEFAULT_POLICY).records);
+  const written = mixedAttempts(Date.now(), total).flatMap((attempt) => attemptTopicRecords(attempt, DEFAULT_POLICY).records);
   return { records: written.filter(({ topic }) => topic === Topic.loginAttempts), copies: written.filter(({ topic }) => topic === Topic.attemptsByAccount) };
 }
 
