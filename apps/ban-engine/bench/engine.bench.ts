@@ -43,6 +43,8 @@ const TOTAL = Number(process.env.BENCH_ATTEMPTS ?? 200_000);
 const TWO_ENGINE_TOTAL = 3 * TOTAL;
 /** Milliseconds spent in each step of the engine's batches, to say where the I/O time goes. */
 const stepMs = new Map<string, number>();
+/** …and how many times each ran (a checkpoint's count is the batches'). */
+const stepCalls = new Map<string, number>();
 
 function timeSteps(label: string, prototype: object, names: readonly string[]): void {
   const target = prototype as Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -54,6 +56,7 @@ function timeSteps(label: string, prototype: object, names: readonly string[]): 
         return await original.apply(this, args);
       } finally {
         stepMs.set(`${label}.${name}`, (stepMs.get(`${label}.${name}`) ?? 0) + performance.now() - started);
+        stepCalls.set(`${label}.${name}`, (stepCalls.get(`${label}.${name}`) ?? 0) + 1);
       }
     };
   }
@@ -131,7 +134,7 @@ async function timeOneEngine(rig: BenchRig): Promise<number> {
   say(`  one engine: ${bans} active bans`);
   const steps = [...stepMs].sort((a, b) => b[1] - a[1]);
   say(`  where its I/O time went, in ${(wallMs / 1000).toFixed(1)} s (publishing and checkpoints of different partitions overlap):`);
-  for (const [name, ms] of steps) say(`    ${name.padEnd(22)} ${(ms / 1000).toFixed(2)} s`);
+  for (const [name, ms] of steps) say(`    ${name.padEnd(22)} ${(ms / 1000).toFixed(2)} s in ${stepCalls.get(name)} calls, ${(ms / stepCalls.get(name)!).toFixed(1)} ms each`);
   say('  its CPU profile, top self time:');
   for (const line of topSelfTime(profile as never, 12)) say(`    ${line}`);
   await app.close();
