@@ -131,6 +131,7 @@ export class InProcessMessageBus extends MessageBus {
   }
 
   /** One topic after the other, in the order given (a decision is readable before the verdict that names its ban). */
+  /** One log per topic in this process: a lane changes nothing (each publish is appended in turn). */
   async publishMany(batches: readonly TopicRecords[]): Promise<void> {
     for (const batch of batches) await this.publish(batch.topic, batch.records);
   }

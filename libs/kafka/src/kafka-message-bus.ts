@@ -66,6 +66,8 @@ function kafkaLogCreator() {
 export class KafkaMessageBus extends MessageBus {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
+  /** Producers of the publishing lanes, by name (`publishMany`). */
+  private readonly lanes = new Map<string, Promise<Producer>>();
   private readonly admin: Admin;
   private readonly consumers = new Set<KafkaConsumer>();
   private readonly subscriptions = new Set<ConsumerHealth>();
@@ -81,19 +83,38 @@ export class KafkaMessageBus extends MessageBus {
       logCreator: kafkaLogCreator(),
       retry: { retries: 8 },
     });
-    this.producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // The Java client's partitioner: a key lands on the same partition whoever produces it.
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = this.newProducer();
     this.admin = this.kafka.admin();
   }
 
   private connect(): Promise<void> {
     this.connected ??= Promise.all([this.producer.connect(), this.admin.connect()]).then(() => undefined);
     return this.connected;
+  }
+
+  /** Idempotent (no duplicate on a retry, order kept), so kafkajs sends one request at a time: a lane per producer. */
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java client's partitioner: a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /** The producer of a lane (`publishMany`), connected on first use. */
+  private laneProducer(lane: string | undefined): Promise<Producer> {
+    if (lane === undefined) return Promise.resolve(this.producer);
+    let producer = this.lanes.get(lane);
+    if (producer === undefined) {
+      const made = this.newProducer();
+      producer = made.connect().then(() => made);
+      // A failed connect is tried again by the next publish, not remembered.
+      producer.catch(() => this.lanes.delete(lane));
+      this.lanes.set(lane, producer);
+    }
+    return producer;
   }
 
   private name(topic: string): string {
@@ -125,7 +146,7 @@ export class KafkaMessageBus extends MessageBus {
    * its `max.message.bytes` (1 MB by default) as a whole, and kafkajs puts all of one request's
    * records for a partition in one batch. The requests go one after another, so order holds.
    */
-  async publishMany(batches: readonly TopicRecords[]): Promise<void> {
+  async publishMany(batches: readonly TopicRecords[], lane?: string): Promise<void> {
     const requests: Array<Array<{ topic: string; messages: Array<{ key: string | null; value: string | Buffer }> }>> = [];
     let request: (typeof requests)[number] = [];
     let bytes = 0;
@@ -147,7 +168,8 @@ export class KafkaMessageBus extends MessageBus {
     if (request.length > 0) requests.push(request);
     if (requests.length === 0) return;
     await this.connect();
-    for (const topicMessages of requests) await this.producer.sendBatch({ acks: -1, topicMessages });
+    const producer = await this.laneProducer(lane);
+    for (const topicMessages of requests) await producer.sendBatch({ acks: -1, topicMessages });
   }
 
   /**
@@ -369,7 +391,9 @@ export class KafkaMessageBus extends MessageBus {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
-    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+    const lanes = await Promise.allSettled(this.lanes.values());
+    this.lanes.clear();
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect(), ...lanes.map((lane) => (lane.status === 'fulfilled' ? lane.value.disconnect() : undefined))]);
     this.connected = undefined;
   }
 }

@@ -55,6 +55,26 @@ describe.each(buses)('MessageBus contract on %s', (_name, make) => {
     expect(seen).toEqual(Array.from({ length: 50 }, (_, index) => index));
   });
 
+  it('publishes on several lanes at once, each in its order, and closes with lanes open', async () => {
+    const seen = new Map<string, number[]>();
+    await bus.subscribe({
+      topic: Topic.loginAttempts,
+      groupId: 'lanes',
+      decode: decodeNumber,
+      handle: async (records) => {
+        for (const record of records) seen.set(record.key!, [...(seen.get(record.key!) ?? []), record.value]);
+      },
+    });
+    const lanes = ['network', 'account', 'network-again'];
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (let index = 0; index < 20; index++) await bus.publishMany([{ topic: Topic.loginAttempts, records: [{ key: lane, value: String(index) }] }], lane);
+      }),
+    );
+    await waitFor('20 records of each lane', () => (lanes.every((lane) => seen.get(lane)?.length === 20) ? true : undefined));
+    for (const lane of lanes) expect(seen.get(lane)).toEqual(Array.from({ length: 20 }, (_, index) => index));
+  });
+
   it('sends a record it cannot decode to the DLQ and goes on with the next', async () => {
     const seen: number[] = [];
     const letters: DeadLetter[] = [];

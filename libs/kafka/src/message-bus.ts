@@ -87,8 +87,13 @@ export abstract class MessageBus {
   abstract ensureTopics(specs: readonly TopicSpec[]): Promise<void>;
   /** Resolves once every record is acknowledged by all in-sync replicas. */
   abstract publish(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
-  /** Several topics in one request: what a batch decided goes out together. */
-  abstract publishMany(batches: readonly TopicRecords[]): Promise<void>;
+  /**
+   * Several topics in one request: what a batch decided goes out together. Publishes of one
+   * `lane` keep their order; different lanes go out side by side (on Kafka each lane has its own
+   * idempotent producer, which sends one request at a time), so a stage never waits behind
+   * another's publish. Without a lane, the process's shared one.
+   */
+  abstract publishMany(batches: readonly TopicRecords[], lane?: string): Promise<void>;
   abstract subscribe<T>(subscription: BatchSubscription<T>): Promise<Subscribed>;
   /** The health of every subscription of this process. */
   abstract consumerHealth(): ConsumerHealthReport[];

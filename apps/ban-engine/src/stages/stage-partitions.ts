@@ -235,7 +235,8 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
   private checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
     const { database, bus } = this.parts;
     return inTransaction(database, async (tx) => {
-      const published = bus.publishMany(outcome.topicRecords());
+      // Its own lane: the other stage's publishes (in this process) go out beside it, not before it.
+      const published = bus.publishMany(outcome.topicRecords(), this.stage);
       // Settled before the transaction ends either way, so no publish outlives a rollback unseen.
       const sent = published.then(() => undefined, (error: unknown) => error);
       try {
