@@ -230,22 +230,23 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
   /**
    * Publishes the batch's records and, at the same time, writes its checkpoint, which commits only
    * once they are published: a checkpoint never stands for records that were not sent (a crash
-   * before its commit sends them again from the previous one, the same).
+   * before its commit sends them again from the previous one, the same). The publish starts before
+   * the transaction opens, so a verdict does not wait for a connection and a BEGIN.
    */
-  private checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
+  private async checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
     const { database, bus } = this.parts;
-    return inTransaction(database, async (tx) => {
-      // Its own lane: the other stage's publishes (in this process) go out beside it, not before it.
-      const published = bus.publishMany(outcome.topicRecords(), this.stage);
-      // Settled before the transaction ends either way, so no publish outlives a rollback unseen.
-      const sent = published.then(() => undefined, (error: unknown) => error);
-      try {
+    // Its own lane: the other stage's publishes (in this process) go out beside it, not before it.
+    const sent = bus.publishMany(outcome.topicRecords(), this.stage).then(() => undefined, (error: unknown) => error);
+    try {
+      await inTransaction(database, async (tx) => {
         await this.writeCheckpoint(tx, partition, state, outcome, nextOffset, removed, fromOffset);
-      } finally {
         const failure = await sent;
         if (failure !== undefined) throw failure;
-      }
-    });
+      });
+    } finally {
+      // Settled before the batch is over either way, so no publish outlives a failed checkpoint unseen.
+      await sent;
+    }
   }
 
   private async writeCheckpoint(tx: Transaction, partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
