@@ -7,7 +7,9 @@
  *   - posted → the ban visible at `GET /v1/check` (polled every millisecond).
  * Reports p50, p99 and the worst of each (goal p99 < 50 ms). BENCH_SAMPLES (default 200), after
  * BENCH_WARMUP samples that are not counted (default 20: the first ones pay for connections and
- * JIT compilation, and were most of the worst).
+ * JIT compilation, and were most of the worst). BENCH_PAUSE_MS (default 0) waits between the four
+ * and the fifth: with 0 the fifth queues behind the four's batch (its checkpoint), as in a burst;
+ * with a few hundred it meets an idle engine.
  */
 import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -18,6 +20,7 @@ import { banEngineApp } from '../../apps/ban-engine/src/ban-engine.app.js';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 0);
 const headers = { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'application/json' };
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -47,6 +50,7 @@ await withBenchRig(async (rig) => {
       const attempt = { outcome: 'failure', ip, account };
       const before = await fetch(`${url}/v1/attempts`, { method: 'POST', headers, body: JSON.stringify([attempt, attempt, attempt, attempt]) });
       if (before.status !== 202) throw new Error(`POST /v1/attempts answered ${before.status}`);
+      if (PAUSE_MS > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
       const started = performance.now();
       const answer = await fetch(`${url}/v1/attempts?wait=verdict`, { method: 'POST', headers, body: JSON.stringify([attempt]) });
       const verdictMs = performance.now() - started;
