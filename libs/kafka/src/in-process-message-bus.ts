@@ -130,8 +130,7 @@ export class InProcessMessageBus extends MessageBus {
     if (records.length > 0) await (await this.log(topic)).append(records);
   }
 
-  /** One topic after the other, in the order given (a decision is readable before the verdict that names its ban). */
-  /** One log per topic in this process: a lane changes nothing (each publish is appended in turn). */
+  /** One topic after the other, in the order given (a decision is readable before the verdict that names its ban); a lane changes nothing here. */
   async publishMany(batches: readonly TopicRecords[]): Promise<void> {
     for (const batch of batches) await this.publish(batch.topic, batch.records);
   }

@@ -4,11 +4,10 @@ import { UnreadableRecordError } from './bus-metrics.js';
 /**
  * The `decode` of a subscription to a topic of JSON records: the value parsed and checked against
  * `schema`. What does not fit throws an error naming each bad field ("not <what>: id: …; ip: …"),
- * and the bus sends the record to the DLQ. `readPlain`, when given, reads the common form of the
- * record without the schema, as the schema would (undefined: not that form, the schema decides).
+ * and the bus sends the record to the DLQ.
  */
-export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string, readPlain?: (json: unknown) => z.infer<S> | undefined): (value: Buffer) => z.infer<S> {
-  const check = jsonRecordChecker(schema, what, readPlain);
+export function jsonRecordDecoder<S extends z.ZodType>(schema: S, what: string): (value: Buffer) => z.infer<S> {
+  const check = jsonRecordChecker(schema, what);
   return (value) => check(parseJsonRecord(value));
 }
 
@@ -21,7 +20,11 @@ export function parseJsonRecord(value: Buffer): unknown {
   }
 }
 
-/** The second half of `jsonRecordDecoder`, for a topic whose records are of several kinds: checks a value already parsed. */
+/**
+ * The second half of `jsonRecordDecoder`, for a topic whose records are of several kinds: checks a
+ * value already parsed. `readPlain`, when given, reads the common form of the record without the
+ * schema, as the schema would (undefined: not that form, the schema decides).
+ */
 export function jsonRecordChecker<S extends z.ZodType>(schema: S, what: string, readPlain?: (json: unknown) => z.infer<S> | undefined): (json: unknown) => z.infer<S> {
   return (json) => {
     const plain = readPlain?.(json);
