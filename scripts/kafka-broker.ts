@@ -173,6 +173,18 @@ async function waitUntilReady(brokers: string, broker: ChildProcess, logFile: st
   throw new BrokerUnavailableError(`the Kafka broker was not ready within ${READY_TIMEOUT_MS} ms: ${String(lastError)}; see ${logFile}`);
 }
 
+/**
+ * A new cluster id for `kafka-storage format`: 16 random bytes in base64url, as Kafka's own. One in
+ * 64 starts with "-", which the tool reads as an option ("--cluster-id: expected one argument",
+ * seen in a CI run): such an id is drawn again, as Kafka's `Uuid.randomUuid` does.
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export async function startBroker(log: (line: string) => void = () => {}): Promise<RunningBroker> {
   const missing = missingBrokerTools();
   if (missing) throw new BrokerUnavailableError(missing);
@@ -183,7 +195,7 @@ export async function startBroker(log: (line: string) => void = () => {}): Promi
   writeFileSync(join(dataDir, 'log4j.properties'), LOG4J);
   const logFile = join(dataDir, 'broker.log');
 
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = kafkaClusterId();
   const format = runJava(classpath, dataDir, ['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', 'server.properties']);
   let formatOutput = '';
   format.stdout?.on('data', (chunk) => (formatOutput += chunk));
