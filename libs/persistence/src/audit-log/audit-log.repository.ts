@@ -102,12 +102,13 @@ export class AuditLogRepository {
   async append(incidents: readonly IncidentRecord[], chain: ChainAfter): Promise<number> {
     if (incidents.length === 0) return 0;
     return inTransaction(this.database, async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK[0]}::int, ${APPEND_LOCK[1]}::int)::text`;
+      await tx.query(Prisma.sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK[0]}::int, ${APPEND_LOCK[1]}::int)::text`);
       const ids = incidents.map((incident) => incident.id.toLowerCase());
-      const [{ head_seq, head_hash, known }] = await tx.$queryRaw<Array<{ head_seq: bigint | null; head_hash: string | null; known: string[] }>>`
+      // node-postgres reads a bigint as its decimal text.
+      const [{ head_seq, head_hash, known }] = await tx.query<{ head_seq: string | null; head_hash: string | null; known: string[] }>(Prisma.sql`
         SELECT (SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1) AS head_seq,
                (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS head_hash,
-               ARRAY(SELECT id::text FROM audit_log WHERE id = ANY(${ids}::uuid[])) AS known` as [never];
+               ARRAY(SELECT id::text FROM audit_log WHERE id = ANY(${ids}::uuid[])) AS known`) as [never];
       const head = head_seq === null ? undefined : { sequence: Number(head_seq), hash: head_hash! };
       const seen = new Set(known);
       const fresh = incidents.filter((incident) => {
@@ -116,7 +117,7 @@ export class AuditLogRepository {
         seen.add(id);
         return true;
       });
-      if (fresh.length > 0) await tx.$executeRaw(insertEntries(chain(head, fresh)));
+      if (fresh.length > 0) await tx.query(insertEntries(chain(head, fresh)));
       return fresh.length;
     });
   }

@@ -122,7 +122,7 @@ export class BansRepository {
     if (rows.length === 0) return;
     // A subject may change twice in one batch: the last change is the one that stands.
     const latest = [...new Map(rows.map((row) => [row.subject, row])).values()];
-    await tx.$executeRaw`
+    await tx.query(Prisma.sql`
       INSERT INTO bans (subject, scope, rule, level, since, until, visible, status, policy_version, attempt_ids, updated_at)
       SELECT subject, scope, rule, level, since, until, visible, status, policy_version, ARRAY(SELECT jsonb_array_elements_text(ids)::uuid), now()
       FROM unnest(
@@ -134,12 +134,12 @@ export class BansRepository {
       ) AS t(subject, scope, rule, level, since, until, visible, status, policy_version, ids)
       ON CONFLICT (subject) DO UPDATE SET scope = EXCLUDED.scope, rule = EXCLUDED.rule, level = EXCLUDED.level,
         since = EXCLUDED.since, until = EXCLUDED.until, visible = EXCLUDED.visible, status = EXCLUDED.status,
-        policy_version = EXCLUDED.policy_version, attempt_ids = EXCLUDED.attempt_ids, updated_at = now()`;
+        policy_version = EXCLUDED.policy_version, attempt_ids = EXCLUDED.attempt_ids, updated_at = now()`);
   }
 
   async saveEvents(tx: Transaction, rows: readonly BanEventRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await tx.$executeRaw`
+    await tx.query(Prisma.sql`
       INSERT INTO ban_events (subject, type, rule, level, since, until, policy_version, attempt_ids, actor, reason, at)
       SELECT subject, type, rule, level, since, until, policy_version, ARRAY(SELECT jsonb_array_elements_text(ids)::uuid), actor, reason, at
       FROM unnest(
@@ -148,24 +148,24 @@ export class BansRepository {
         ${rows.map((row) => row.since)}::timestamptz[], ${rows.map((row) => row.until)}::timestamptz[],
         ${rows.map((row) => row.policyVersion)}::text[], ${rows.map((row) => JSON.stringify(row.attemptIds))}::jsonb[],
         ${rows.map((row) => row.actor)}::text[], ${rows.map((row) => row.reason)}::text[], ${rows.map((row) => row.at)}::timestamptz[]
-      ) AS t(subject, type, rule, level, since, until, policy_version, ids, actor, reason, at)`;
+      ) AS t(subject, type, rule, level, since, until, policy_version, ids, actor, reason, at)`);
   }
 
   /** Ends the active bans of these subjects (a manual unban); returns the bans it ended. */
   async lift(tx: Transaction, subjects: readonly string[], at: Date): Promise<BanRow[]> {
     if (subjects.length === 0) return [];
-    return tx.$queryRaw<BanRow[]>`
+    return tx.query<BanRow>(Prisma.sql`
       UPDATE bans SET status = 'lifted', until = ${at}, updated_at = now()
       WHERE subject = ANY(${subjects}::text[]) AND status = 'active'
-      RETURNING ${BAN_COLUMNS}`;
+      RETURNING ${BAN_COLUMNS}`);
   }
 
   /** Marks these bans expired, each if it is still the subject's ban (the same end) and in force. */
   async markExpired(tx: Transaction, ended: ReadonlyArray<{ readonly subject: string; readonly until: Date }>): Promise<void> {
     if (ended.length === 0) return;
-    await tx.$executeRaw`
+    await tx.query(Prisma.sql`
       UPDATE bans AS b SET status = 'expired', updated_at = now()
       FROM unnest(${ended.map((ban) => ban.subject)}::text[], ${ended.map((ban) => ban.until)}::timestamptz[]) AS e(subject, until)
-      WHERE b.subject = e.subject AND b.until = e.until AND b.status = 'active'`;
+      WHERE b.subject = e.subject AND b.until = e.until AND b.status = 'active'`);
   }
 }

@@ -93,11 +93,12 @@ export class StageCheckpointsRepository {
             UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, stream_time = ${changes.streamTime}, updated_at = now()
             WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset} RETURNING 1`;
     const chunk = changes.recentAttempts !== undefined && changes.recentAttempts.ids.length > 0 ? changes.recentAttempts : undefined;
-    const [result] = await tx.$queryRaw<Array<{ moved: number }>>`
+    // Parameters in a SELECT list carry their type: node-postgres sends every one untyped.
+    const [result] = await tx.query<{ moved: number }>(Prisma.sql`
       WITH moved AS (${moved}),
       changed AS (
         INSERT INTO engine_subject_states (stage, partition, subject, state)
-        SELECT ${stage}, ${partition}, key, value FROM jsonb_each(${statesBySubject(changes.changed)}::jsonb)
+        SELECT ${stage}::text, ${partition}::int, key, value FROM jsonb_each(${statesBySubject(changes.changed)}::jsonb)
         WHERE EXISTS (SELECT 1 FROM moved)
         ON CONFLICT (stage, partition, subject) DO UPDATE SET state = EXCLUDED.state),
       removed AS (
@@ -105,12 +106,13 @@ export class StageCheckpointsRepository {
         WHERE stage = ${stage} AND partition = ${partition} AND subject = ANY(${changes.removed}::text[]) AND EXISTS (SELECT 1 FROM moved)),
       remembered AS (
         INSERT INTO engine_recent_attempts (stage, partition, from_offset, ids, verdicts)
-        SELECT ${stage}, ${partition}, ${chunk?.fromOffset ?? 0n}, ${chunk?.ids ?? Buffer.alloc(0)}, ${JSON.stringify(chunk?.verdicts ?? {})}::jsonb
-        WHERE ${chunk !== undefined} AND EXISTS (SELECT 1 FROM moved)),
+        SELECT ${stage}::text, ${partition}::int, ${chunk?.fromOffset ?? 0n}::bigint, ${chunk?.ids ?? Buffer.alloc(0)}::bytea,
+          ${JSON.stringify(chunk?.verdicts ?? {})}::jsonb
+        WHERE ${chunk !== undefined}::boolean AND EXISTS (SELECT 1 FROM moved)),
       forgotten AS (
         DELETE FROM engine_recent_attempts
         WHERE stage = ${stage} AND partition = ${partition} AND from_offset < ${changes.forgetAttemptsBefore ?? null}::bigint AND EXISTS (SELECT 1 FROM moved))
-      SELECT count(*)::int AS moved FROM moved`;
+      SELECT count(*)::int AS moved FROM moved`);
     if (result?.moved !== 1) throw new StaleCheckpointError(where, changes.expectedOffset);
   }
 }

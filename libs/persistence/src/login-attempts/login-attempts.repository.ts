@@ -52,12 +52,13 @@ export class LoginAttemptsRepository {
 
   /**
    * Records the attempts (the archiver's batches), each id once however often it comes; returns
-   * how many were new. One statement per batch: the columns as arrays, unnested.
+   * how many were new. One statement per batch: the columns as arrays, unnested, straight through
+   * node-postgres (Prisma would serialize every element to JSON and back first: see `inTransaction`).
    */
   async archive(attempts: readonly LoginAttemptEvent[]): Promise<number> {
     if (attempts.length === 0) return 0;
     const column = <K extends keyof LoginAttemptEvent>(key: K) => attempts.map((attempt) => attempt[key] ?? null);
-    return this.database.prisma.$executeRaw`
+    const statement = Prisma.sql`
       INSERT INTO login_attempts
         (id, occurred_at, received_at, outcome, ip, account, credential_fingerprint, endpoint, tenant, user_agent)
       SELECT * FROM unnest(
@@ -68,6 +69,8 @@ export class LoginAttemptsRepository {
       -- Rows in one order: two batches inserting the same ids wait for each other, never deadlock.
       ORDER BY 1
       ON CONFLICT (id) DO NOTHING`;
+    const { rowCount } = await this.database.pool.query(statement.text, statement.values);
+    return rowCount ?? 0;
   }
 
   /** Deletes, in chunks, the attempts received before `before` (a replay can no longer bring them back); returns how many. */
