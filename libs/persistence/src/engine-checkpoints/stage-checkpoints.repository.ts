@@ -59,21 +59,25 @@ export class StaleCheckpointError extends Error {
 export class StageCheckpointsRepository {
   constructor(@Inject(Database) private readonly database: Database) {}
 
+  /** Reads through node-postgres, as the checkpoints are written: a partition's state can be a hundred thousand rows (Prisma would convert each). */
   async load({ stage, partition }: StagePartition): Promise<LoadedCheckpoint | undefined> {
-    const { prisma } = this.database;
-    const checkpoint = await prisma.engineCheckpoint.findUnique({ where: { stage_partition: { stage, partition } } });
-    if (!checkpoint) return undefined;
-    const [states, chunks] = await Promise.all([
-      prisma.$queryRaw<Array<{ subject: string; state: unknown }>>`
-        SELECT subject, state FROM engine_subject_states WHERE stage = ${stage} AND partition = ${partition}`,
-      prisma.$queryRaw<Array<{ from_offset: bigint; ids: Uint8Array; verdicts: Record<string, unknown> }>>`
-        SELECT from_offset, ids, verdicts FROM engine_recent_attempts WHERE stage = ${stage} AND partition = ${partition} ORDER BY from_offset`,
+    const { pool } = this.database;
+    // Bigints come as their decimal text.
+    const [checkpoints, states, chunks] = await Promise.all([
+      pool.query<{ next_offset: string; stream_time: string }>('SELECT next_offset, stream_time FROM engine_checkpoints WHERE stage = $1 AND partition = $2', [stage, partition]),
+      pool.query<{ subject: string; state: unknown }>('SELECT subject, state FROM engine_subject_states WHERE stage = $1 AND partition = $2', [stage, partition]),
+      pool.query<{ from_offset: string; ids: Buffer; verdicts: Record<string, unknown> }>(
+        'SELECT from_offset, ids, verdicts FROM engine_recent_attempts WHERE stage = $1 AND partition = $2 ORDER BY from_offset',
+        [stage, partition],
+      ),
     ]);
+    const checkpoint = checkpoints.rows[0];
+    if (checkpoint === undefined) return undefined;
     return {
-      nextOffset: checkpoint.nextOffset,
-      streamTime: Number(checkpoint.streamTime),
-      states,
-      recentAttempts: chunks.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: Buffer.from(chunk.ids), verdicts: chunk.verdicts })),
+      nextOffset: BigInt(checkpoint.next_offset),
+      streamTime: Number(checkpoint.stream_time),
+      states: states.rows,
+      recentAttempts: chunks.rows.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: chunk.ids, verdicts: chunk.verdicts })),
     };
   }
 
