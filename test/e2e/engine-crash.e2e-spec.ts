@@ -3,6 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { decide, DEFAULT_POLICY } from '#warden/ban-policy';
 import { policyAttempt } from '../../apps/ban-engine/src/decisions/policy-attempt.js';
+import { attemptTime } from '../../apps/ban-engine/src/stages/decide-run.js';
 import { Topic, type IncidentRecord, type LoginAttemptEvent, type VerdictRecord } from '#warden/contracts';
 import { freePort } from '../../scripts/kafka-broker.js';
 import { spawnApp, waitUntilReady, type AppProcess } from '../harness/app-process.js';
@@ -74,7 +75,7 @@ describe('ban engine killed mid-stream', () => {
 
   it('ends with the same bans, levels and incidents as an uninterrupted run', async () => {
     const attempts = stream(Date.now());
-    const reference = decide(new Map(), attempts.map(policyAttempt), DEFAULT_POLICY);
+    const reference = decide(new Map(), attempts.map((attempt) => policyAttempt(attempt, attemptTime(attempt))), DEFAULT_POLICY);
     const expectedBans = new Map(reference.decisions.map((decision) => [decision.subject, `${decision.rule} L${decision.level} until ${decision.until}`]));
     expect(expectedBans.size).toBe(60); // 40 brute-forced account-ip pairs, 20 stuffing IPs
 

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { decide, DEFAULT_POLICY } from '#warden/ban-policy';
+import type { LoginAttemptEvent } from '#warden/contracts';
 import { policyAttempt } from '../../apps/ban-engine/src/decisions/policy-attempt.js';
+import { attemptTime } from '../../apps/ban-engine/src/stages/decide-run.js';
 import { embeddedServer, keptApiKey, startEmbeddedWarden, startWardenProcess, type WardenProcess } from '../harness/embedded-warden.js';
 import { createDatabase, dropDatabase } from '../harness/postgres.js';
 import { EDGE_KEY, TEST_API_KEYS, uniqueTopicPrefix } from '../harness/running-app.js';
@@ -105,7 +107,8 @@ describe('warden embedded and on Kafka + Postgres', () => {
     const attempts = scenarios(now);
     await Promise.all([post(embedded, keptApiKey(dataDir), attempts), post(distributed, EDGE_KEY, attempts)]);
     // What the policy decides for this stream on its own: 8 brute-forced pairs, 4 stale secrets, 4 stuffing IPs.
-    const reference = decide(new Map(), attempts.map((attempt) => policyAttempt({ schemaVersion: 1, receivedAt: new Date(now).toISOString(), ...attempt })), DEFAULT_POLICY);
+    const events = attempts.map((attempt): LoginAttemptEvent => ({ schemaVersion: 1, receivedAt: new Date(now).toISOString(), ...attempt }));
+    const reference = decide(new Map(), events.map((event) => policyAttempt(event, attemptTime(event))), DEFAULT_POLICY);
     const banned = new Set(reference.decisions.map((decision) => decision.subject)).size;
     const [embeddedBans, distributedBans] = await Promise.all([bansIn(embeddedServer(dataDir).url, attempts.length, banned), bansIn(databaseUrl, attempts.length, banned)]);
     const rules = new Set(reference.decisions.map((decision) => decision.rule));

@@ -4,7 +4,7 @@ import { Topic, type AccountStageRecord, type LoginAttemptEvent } from '#warden/
 import type { ConsumedRecord } from '#warden/kafka';
 import { unbannedVerdictRecord, verdictRecord } from '../decisions/wire-records.js';
 import type { BatchOutcome } from './batch-outcome.js';
-import { attemptTime, decideRun, keptVerdict } from './decide-run.js';
+import { attemptTime, decideRun, keptVerdict, type TimedAttempt } from './decide-run.js';
 import type { PartitionState } from './partition-state.js';
 import { decodeAccountStageRecord } from './stage-record-decoders.js';
 import { StageParts } from './stage-parts.js';
@@ -38,15 +38,15 @@ export class AccountStage extends StagePartitions<AccountStageRecord, AccountSta
     return { attempt: item, at: attemptTime(item.attempt) };
   }
 
-  protected async decideAttempts(run: readonly AccountStageAttempt[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    const results = await decideRun(run.map(({ attempt }) => attempt), { saga: this.parts.saga, state, outcome });
+  protected async decideAttempts(run: ReadonlyArray<TimedAttempt<AccountStageAttempt>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
+    const results = await decideRun(run.map(({ attempt, at }) => ({ attempt: attempt.attempt, at })), { saga: this.parts.saga, state, outcome });
     results.forEach((result, i) => {
       const { attempt } = result;
-      const network = run[i]!.network;
+      const { attempt: { network }, at } = run[i]!;
       const part = network === undefined ? 'account' : undefined;
       let verdict;
       if ('verdict' in result) {
-        verdict = verdictRecord(network === undefined ? result.verdict : mergeVerdicts(network, result.verdict, attemptTime(attempt)), part);
+        verdict = verdictRecord(network === undefined ? result.verdict : mergeVerdicts(network, result.verdict, at), part);
         outcome.decided.set(attempt.id, verdict.banned ? verdict : null);
       } else {
         verdict = keptVerdict(result.repeatOf, state, outcome) ?? unbannedVerdictRecord(attempt.id, part);

@@ -9,6 +9,12 @@ import type { PartitionState } from './partition-state.js';
 
 export const BAN_TOPICS = { decisions: Topic.banDecisions, incidents: Topic.incidents } as const;
 
+/** An attempt to decide with its event time (epoch ms, `attemptTime`), read once from its record. */
+export interface TimedAttempt<A> {
+  readonly attempt: A;
+  readonly at: number;
+}
+
 /** An attempt of a run, decided now (`verdict`), or seen before (`repeatOf`: its id, whose first verdict answers it). */
 export type RunResult = { readonly attempt: LoginAttemptEvent } & ({ readonly verdict: Verdict } | { readonly repeatOf: string });
 
@@ -18,17 +24,18 @@ export type RunResult = { readonly attempt: LoginAttemptEvent } & ({ readonly ve
  * repeat), the bans through the saga, every outcome into `outcome`. Returns one result per attempt, in order.
  */
 export async function decideRun(
-  attempts: readonly LoginAttemptEvent[],
+  run: ReadonlyArray<TimedAttempt<LoginAttemptEvent>>,
   { saga, state, outcome }: { saga: BansSaga; state: PartitionState; outcome: BatchOutcome },
 ): Promise<RunResult[]> {
   const inRun = new Set<string>();
-  const fresh: LoginAttemptEvent[] = [];
-  for (const attempt of attempts) {
-    if (state.recent.has(attempt.id) || outcome.decided.has(attempt.id) || inRun.has(attempt.id)) continue;
-    inRun.add(attempt.id);
-    fresh.push(attempt);
+  const fresh: Array<TimedAttempt<LoginAttemptEvent>> = [];
+  for (const item of run) {
+    const { id } = item.attempt;
+    if (state.recent.has(id) || outcome.decided.has(id) || inRun.has(id)) continue;
+    inRun.add(id);
+    fresh.push(item);
   }
-  const policyAttempts = fresh.map(policyAttempt);
+  const policyAttempts = fresh.map(({ attempt, at }) => policyAttempt(attempt, at));
   const decided = decideBatch(state.subjects, policyAttempts);
   for (const subject of decided.changed) outcome.changed.set(subject, state.subjects.toJson(subject)!);
   // A ban imposed or escalated waits for its end (the older end of an escalated one is then stale).
@@ -37,18 +44,17 @@ export async function decideRun(
   outcome.recordBans(BAN_TOPICS, await saga.run(bans));
   for (const incident of otherIncidents) outcome.publish(Topic.incidents, { key: incident.subject, value: JSON.stringify(incidentRecord(incident)) });
   for (const { rule, type, simulated } of decided.incidents) outcome.policyDecisions.push({ rule, type, simulated });
-  for (const attempt of policyAttempts) {
-    const at = eventTime(attempt.occurredAt, attempt.receivedAt);
+  for (const { at } of fresh) {
     outcome.seen(at);
     if (at > state.streamTime) state.streamTime = at;
   }
   outcome.decidedCount += fresh.length;
-  outcome.repeatedCount += attempts.length - fresh.length;
+  outcome.repeatedCount += run.length - fresh.length;
 
   const verdicts = new Map(decided.verdicts.map((verdict) => [verdict.attemptId, verdict]));
   const results: RunResult[] = [];
   const answered = new Set<string>();
-  for (const attempt of attempts) {
+  for (const { attempt } of run) {
     const verdict = verdicts.get(attempt.id);
     // The first copy of a fresh id gets its verdict; any other copy is a repeat of it.
     if (verdict !== undefined && !answered.has(attempt.id)) {

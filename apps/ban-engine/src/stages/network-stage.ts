@@ -4,7 +4,7 @@ import { STAGE_RECORD_SCHEMA_VERSION, Topic, type ForwardedAttempt, type LoginAt
 import type { ConsumedRecord } from '#warden/kafka';
 import { unbannedVerdictRecord, verdictRecord } from '../decisions/wire-records.js';
 import type { BatchOutcome } from './batch-outcome.js';
-import { attemptTime, decideRun, keptVerdict } from './decide-run.js';
+import { attemptTime, decideRun, keptVerdict, type TimedAttempt } from './decide-run.js';
 import type { PartitionState } from './partition-state.js';
 import { decodeNetworkStageRecord } from './stage-record-decoders.js';
 import { StageParts } from './stage-parts.js';
@@ -37,8 +37,8 @@ export class NetworkStage extends StagePartitions<NetworkStageRecord, LoginAttem
     return undefined;
   }
 
-  protected async decideAttempts(attempts: readonly LoginAttemptEvent[], state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    const results = await decideRun(attempts, { saga: this.parts.saga, state, outcome });
+  protected async decideAttempts(run: ReadonlyArray<TimedAttempt<LoginAttemptEvent>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
+    const results = await decideRun(run, { saga: this.parts.saga, state, outcome });
     for (const result of results) {
       const { attempt } = result;
       const account = normalizeAccount(attempt.account);

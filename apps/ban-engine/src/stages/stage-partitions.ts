@@ -6,7 +6,7 @@ import { inTransaction, StaleCheckpointError, type Transaction } from '#warden/p
 import { adminCommandEffect } from './admin-command-effect.js';
 import { banExpiry } from './ban-expiry.js';
 import { BatchOutcome } from './batch-outcome.js';
-import { BAN_TOPICS } from './decide-run.js';
+import { BAN_TOPICS, type TimedAttempt } from './decide-run.js';
 import { PartitionState } from './partition-state.js';
 import { RecentAttempts, recentAttemptsChunk } from './recent-attempts.js';
 import type { StageParts } from './stage-parts.js';
@@ -39,8 +39,8 @@ const PARTITIONS_AT_ONCE = 2;
  * the previous one in the table, so two processes that both think they own a partition (during a
  * rebalance) cannot both write: the second reloads and decides again.
  */
-/** What a stage makes of one record of its log: an admin command routed to it, an attempt to decide (with its event time), or nothing more (forwarded). */
-export type StageItem<A> = { readonly command: RoutedAdminCommand } | { readonly attempt: A; readonly at: number } | undefined;
+/** What a stage makes of one record of its log: an admin command routed to it, an attempt to decide, or nothing more (forwarded). */
+export type StageItem<A> = { readonly command: RoutedAdminCommand } | TimedAttempt<A> | undefined;
 
 export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly partitions = new Map<number, PartitionState>();
@@ -84,7 +84,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
   protected abstract itemOf(record: ConsumedRecord<T>, outcome: BatchOutcome): StageItem<A>;
 
   /** Decides a run of attempts, consecutive in the log, into `outcome`. */
-  protected abstract decideAttempts(run: readonly A[], state: PartitionState, outcome: BatchOutcome): Promise<void>;
+  protected abstract decideAttempts(run: ReadonlyArray<TimedAttempt<A>>, state: PartitionState, outcome: BatchOutcome): Promise<void>;
 
   /**
    * Decides a batch's records (all of one partition, in offset order, none decided before) into
@@ -92,7 +92,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
    * a ban's end, so that the command and the expiry take their place in the log's order.
    */
   private async decideBatch(records: ReadonlyArray<ConsumedRecord<T>>, state: PartitionState, outcome: BatchOutcome): Promise<void> {
-    let run: A[] = [];
+    let run: Array<TimedAttempt<A>> = [];
     const flush = async () => {
       if (run.length > 0) await this.decideAttempts(run, state, outcome);
       run = [];
@@ -109,7 +109,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
         await flush();
         this.expireDue(item.at, state, outcome);
       }
-      run.push(item.attempt);
+      run.push(item);
     }
     await flush();
   }
