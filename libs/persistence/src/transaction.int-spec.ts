@@ -60,6 +60,22 @@ describe('inTransaction on node-postgres (real Postgres)', () => {
     expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
   });
 
+  it('in snapshot mode, every read sees the database as of the first: a row committed in between is not there', async () => {
+    const seen = await inTransaction(
+      database,
+      async (tx) => {
+        const before = await tx.query<{ n: number }>(Prisma.sql`SELECT n FROM t`);
+        await admin.query('INSERT INTO t VALUES (40)');
+        const after = await tx.query<{ n: number }>(Prisma.sql`SELECT n FROM t`);
+        return [before.length, after.length];
+      },
+      'snapshot',
+    );
+    expect(seen).toEqual([0, 0]);
+    expect(await rows()).toEqual([40]);
+    await expect(inTransaction(database, (tx) => tx.query(Prisma.sql`INSERT INTO t VALUES (${41})`), 'snapshot')).rejects.toMatchObject({ code: '25006' });
+  });
+
   it('fails with the server’s error when its backend is terminated mid-transaction, and the pool goes on with a new connection', async () => {
     await expect(
       inTransaction(database, async (tx) => {

@@ -8,6 +8,15 @@ export interface Transaction {
 }
 
 /**
+ * How a transaction sees the others: `read-write` (Postgres' default, READ COMMITTED: each
+ * statement sees what committed before it), or `snapshot` (REPEATABLE READ, READ ONLY: every
+ * statement sees the database as of the first, so several reads agree with each other).
+ */
+export type TransactionMode = 'read-write' | 'snapshot';
+
+const BEGIN: Record<TransactionMode, string> = { 'read-write': 'BEGIN', snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' };
+
+/**
  * Runs `work` in one Postgres transaction: it commits when `work` resolves, and a throw rolls
  * everything back. The one way Warden opens a transaction.
  *
@@ -16,12 +25,12 @@ export interface Transaction {
  * sees it, which for the engine's checkpoints (megabytes of state, arrays of ten thousand ban
  * fields) was a tenth of the engine's CPU in bench:engine's profile.
  */
-export async function inTransaction<T>(database: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(database: Database, work: (tx: Transaction) => Promise<T>, mode: TransactionMode = 'read-write'): Promise<T> {
   const client = await database.pool.connect();
   // A connection whose ROLLBACK fails is broken: it is destroyed, not put back in the pool.
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(BEGIN[mode]);
     const result = await work({ query: async (statement) => (await client.query(statement.text, statement.values)).rows });
     await client.query('COMMIT');
     return result;

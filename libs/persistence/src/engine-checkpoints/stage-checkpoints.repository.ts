@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { Transaction } from '../transaction.js';
+import { inTransaction, type Transaction } from '../transaction.js';
 
 /** One stage partition's place (`stage`: `network` or `account` after the topics' prefix; the topic's partition). */
 export interface StagePartition {
@@ -59,26 +59,33 @@ export class StaleCheckpointError extends Error {
 export class StageCheckpointsRepository {
   constructor(@Inject(Database) private readonly database: Database) {}
 
-  /** Reads through node-postgres, as the checkpoints are written: a partition's state can be a hundred thousand rows (Prisma would convert each). */
+  /**
+   * The checkpoint, its states and its ids from one snapshot: read while another owner writes its
+   * next checkpoint, they still belong together (this owner then decides what that one did, the
+   * same, and its first save finds the newer checkpoint and loads again). Through node-postgres,
+   * as they are written: a partition's state can be a hundred thousand rows.
+   */
   async load({ stage, partition }: StagePartition): Promise<LoadedCheckpoint | undefined> {
-    const { pool } = this.database;
-    // Bigints come as their decimal text.
-    const [checkpoints, states, chunks] = await Promise.all([
-      pool.query<{ next_offset: string; stream_time: string }>('SELECT next_offset, stream_time FROM engine_checkpoints WHERE stage = $1 AND partition = $2', [stage, partition]),
-      pool.query<{ subject: string; state: unknown }>('SELECT subject, state FROM engine_subject_states WHERE stage = $1 AND partition = $2', [stage, partition]),
-      pool.query<{ from_offset: string; ids: Buffer; verdicts: Record<string, unknown> }>(
-        'SELECT from_offset, ids, verdicts FROM engine_recent_attempts WHERE stage = $1 AND partition = $2 ORDER BY from_offset',
-        [stage, partition],
-      ),
-    ]);
-    const checkpoint = checkpoints.rows[0];
-    if (checkpoint === undefined) return undefined;
-    return {
-      nextOffset: BigInt(checkpoint.next_offset),
-      streamTime: Number(checkpoint.stream_time),
-      states: states.rows,
-      recentAttempts: chunks.rows.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: chunk.ids, verdicts: chunk.verdicts })),
-    };
+    return inTransaction(
+      this.database,
+      async (tx) => {
+        // Bigints come as their decimal text.
+        const [checkpoint] = await tx.query<{ next_offset: string; stream_time: string }>(Prisma.sql`
+          SELECT next_offset, stream_time FROM engine_checkpoints WHERE stage = ${stage} AND partition = ${partition}`);
+        if (checkpoint === undefined) return undefined;
+        const states = await tx.query<{ subject: string; state: unknown }>(Prisma.sql`
+          SELECT subject, state FROM engine_subject_states WHERE stage = ${stage} AND partition = ${partition}`);
+        const chunks = await tx.query<{ from_offset: string; ids: Buffer; verdicts: Record<string, unknown> }>(Prisma.sql`
+          SELECT from_offset, ids, verdicts FROM engine_recent_attempts WHERE stage = ${stage} AND partition = ${partition} ORDER BY from_offset`);
+        return {
+          nextOffset: BigInt(checkpoint.next_offset),
+          streamTime: Number(checkpoint.stream_time),
+          states,
+          recentAttempts: chunks.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: chunk.ids, verdicts: chunk.verdicts })),
+        };
+      },
+      'snapshot',
+    );
   }
 
   /**
