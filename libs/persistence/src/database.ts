@@ -4,8 +4,9 @@ import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
 /**
- * One `pg` pool for the process, shared by Prisma (through its pg adapter) and by the few
- * statements that need a raw connection (the migrator's advisory lock).
+ * One `pg` pool for the process, shared by Prisma (through its pg adapter) and by what runs on
+ * node-postgres directly: transactions (`inTransaction`), the engine's large writes and reads, the
+ * migrator's advisory lock.
  */
 export class Database {
   readonly pool: pg.Pool;
