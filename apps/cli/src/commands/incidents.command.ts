@@ -54,7 +54,9 @@ export function registerIncidentsCommand(program: Command): void {
       const api = context.api();
       const filter = { subject: options.subject, type: options.type };
       let seen = await latestIncidents(api, filter, options.lines);
-      let lost = false;
+      // The failure last warned of: a restart often shows as a 503 while Warden closes, then as
+      // unreachable, and each is said once.
+      let failure: string | undefined;
       for (;;) {
         for (const incident of seen.incidents) {
           if (context.json) context.printJsonLine(incident);
@@ -63,13 +65,13 @@ export function registerIncidentsCommand(program: Command): void {
         await sleep(options.interval);
         try {
           seen = await incidentsAfter(api, filter, seen.head);
-          if (lost) context.warn('Warden answers again; following.');
-          lost = false;
+          if (failure !== undefined) context.warn('Warden answers again; following.');
+          failure = undefined;
         } catch (error) {
           // A restart of Warden (unreachable, or 503 until ready) is waited out; a refused key is not.
           if (!(error instanceof WardenError) || (error instanceof WardenHttpError && error.status < 500)) throw error;
-          if (!lost) context.warn(`${error.message} Retrying every ${options.interval} ms…`);
-          lost = true;
+          if (error.message !== failure) context.warn(`${error.message} Retrying every ${options.interval} ms…`);
+          failure = error.message;
           seen = { incidents: [], head: seen.head };
         }
       }
