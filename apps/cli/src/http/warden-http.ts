@@ -82,21 +82,25 @@ export class WardenHttp {
   }
 }
 
-/** A problem+json answer's detail (with the fields at fault), else the body as it is. */
+/**
+ * A problem+json answer's detail (with the fields at fault), the message of Fastify's own error
+ * answer (its 503 while Warden closes), else the body as it is.
+ */
 async function problemDetail(response: Response): Promise<string> {
   const text = await response.text();
   try {
-    const problem = JSON.parse(text) as { detail?: string; title?: string; errors?: { field?: string; message?: string }[] };
+    const problem = JSON.parse(text) as { detail?: string; title?: string; message?: string; errors?: { field?: string; message?: string }[] };
     const fields = (problem.errors ?? []).map((error) => `${error.field}: ${error.message}`);
-    const detail = problem.detail ?? problem.title ?? text;
+    const detail = problem.detail ?? problem.title ?? problem.message ?? text;
     return fields.length > 0 && !fields.every((field) => detail.includes(field)) ? `${detail} (${fields.join('; ')})` : detail;
   } catch {
     return text || response.statusText;
   }
 }
 
+/** Why fetch failed. Read by shape, not `instanceof Error`: fetch's errors may come from another realm (a test's VM context). */
 function reasonOf(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${ANSWER_TIMEOUT_MS / 1_000} s`;
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  return cause?.code ?? cause?.message ?? String(error);
+  const failure = typeof error === 'object' && error !== null ? (error as { name?: unknown; cause?: { code?: string; message?: string } }) : {};
+  if (failure.name === 'TimeoutError') return `no answer within ${ANSWER_TIMEOUT_MS / 1_000} s`;
+  return failure.cause?.code ?? failure.cause?.message ?? String(error);
 }
