@@ -4,6 +4,7 @@ import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsum
 import type { TopicSpec } from '#warden/contracts';
 import { ConsumerHealth, type ConsumerHealthReport } from './consumer-health.js';
 import { errorText, rejectionRecords, sortBatch } from './dead-letters.js';
+import { kafkaLogLevel } from './kafka-log-level.js';
 import {
   MessageBus,
   type BatchSubscription,
@@ -33,28 +34,14 @@ const MAX_REQUEST_BYTES = 512 * 1024;
 const FIRST_RESTART_DELAY_MS = 1_000;
 const LONGEST_RESTART_DELAY_MS = 30_000;
 
-const KAFKA_LOG_LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'log',
-  [logLevel.DEBUG]: 'debug',
-};
-
-/**
- * kafkajs warns at every start when an idempotent producer's retries are bounded. They are bounded
- * on purpose: a publish that cannot succeed must fail (HTTP 503, batch redelivered) rather than hang,
- * and a resend after that is harmless because every attempt carries its idempotency id.
- */
-const EXPECTED_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
-
-/** Sends kafkajs' own log lines through Nest's logger, so they come out as structured JSON too. */
+/** Sends kafkajs' own log lines through Nest's logger, so they come out as structured JSON too (at the level `kafkaLogLevel` gives). */
 function kafkaLogCreator() {
   const logger = new Logger('kafkajs');
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      if (message === EXPECTED_WARNING) return;
-      logger[KAFKA_LOG_LEVELS[level] ?? 'log']({ msg: message, ...extra });
+      const at = kafkaLogLevel(level, log);
+      if (at !== null) logger[at]({ msg: message, ...extra });
     };
 }
 
