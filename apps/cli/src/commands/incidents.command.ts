@@ -54,8 +54,8 @@ export function registerIncidentsCommand(program: Command): void {
       const api = context.api();
       const filter = { subject: options.subject, type: options.type };
       let seen = await latestIncidents(api, filter, options.lines);
-      // The failure last warned of: a restart often shows as a 503 while Warden closes, then as
-      // unreachable, and each is said once.
+      // The kind of failure last warned of (an HTTP status, or why Warden is unreachable): a
+      // restart often shows as a 503 while Warden closes, then as unreachable, and each is said once.
       let failure: string | undefined;
       for (;;) {
         for (const incident of seen.incidents) {
@@ -70,8 +70,9 @@ export function registerIncidentsCommand(program: Command): void {
         } catch (error) {
           // A restart of Warden (unreachable, or 503 until ready) is waited out; a refused key is not.
           if (!(error instanceof WardenError) || (error instanceof WardenHttpError && error.status < 500)) throw error;
-          if (error.message !== failure) context.warn(`${error.message} Retrying every ${options.interval} ms…`);
-          failure = error.message;
+          const kind = error instanceof WardenHttpError ? `HTTP ${error.status}` : error.message;
+          if (kind !== failure) context.warn(`${error.message} Retrying every ${options.interval} ms…`);
+          failure = kind;
           seen = { incidents: [], head: seen.head };
         }
       }
