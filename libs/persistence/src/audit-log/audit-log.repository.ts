@@ -104,11 +104,12 @@ export class AuditLogRepository {
     return inTransaction(this.database, async (tx) => {
       await tx.query(Prisma.sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK[0]}::int, ${APPEND_LOCK[1]}::int)::text`);
       const ids = incidents.map((incident) => incident.id.toLowerCase());
-      // node-postgres reads a bigint as its decimal text.
-      const [{ head_seq, head_hash, known }] = await tx.query<{ head_seq: string | null; head_hash: string | null; known: string[] }>(Prisma.sql`
+      // One row (a SELECT without FROM); node-postgres reads a bigint as its decimal text.
+      const [row] = await tx.query<{ head_seq: string | null; head_hash: string | null; known: string[] }>(Prisma.sql`
         SELECT (SELECT seq FROM audit_log ORDER BY seq DESC LIMIT 1) AS head_seq,
                (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) AS head_hash,
-               ARRAY(SELECT id::text FROM audit_log WHERE id = ANY(${ids}::uuid[])) AS known`) as [never];
+               ARRAY(SELECT id::text FROM audit_log WHERE id = ANY(${ids}::uuid[])) AS known`);
+      const { head_seq, head_hash, known } = row!;
       const head = head_seq === null ? undefined : { sequence: Number(head_seq), hash: head_hash! };
       const seen = new Set(known);
       const fresh = incidents.filter((incident) => {
