@@ -157,7 +157,12 @@ describe('ban engine on real Kafka and Postgres', () => {
     expect(Date.parse(expired.at)).toBe(issuedAt + 1_000);
     await waitFor('the expired decision', () => decisions.values.find((each) => each.subject === subject && each.state === 'expired'));
     await eventually(async () => expect(await activeBans(subject)).toEqual([]));
-    const { rows } = await db.query('SELECT state FROM engine_subject_states WHERE subject = $1', [subject]);
+    // The subject's latest checkpointed state: the newest chunk of the account stage that names it.
+    const { rows } = await db.query(
+      `SELECT states::jsonb -> $1 AS state FROM engine_state_chunks WHERE stage = $2 AND states::jsonb ? $1
+        ORDER BY checkpoint_offset DESC, piece DESC LIMIT 1`,
+      [subject, `${prefix}account`],
+    );
     expect(rows[0].state.ban).toMatchObject({ level: 1, rule: 'manual' });
   });
 

@@ -1,6 +1,13 @@
 import { SubjectStates, type Policy, type SubjectState } from '#warden/ban-policy';
+import type { CheckpointChanges } from '#warden/persistence';
 import { ExpiryQueue } from './expiry-queue.js';
 import { RecentAttempts } from './recent-attempts.js';
+
+/** What a checkpoint writes of a partition's subjects. */
+export type SubjectChanges = Pick<CheckpointChanges, 'changed' | 'removed'> & { readonly snapshot: boolean };
+
+/** Entries the chunks may hold beyond the subjects before a snapshot: a small partition is not written whole at every checkpoint. */
+const SNAPSHOT_SLACK = 5_000;
 
 /**
  * What one stage partition holds in memory: its subjects' state (in the policy's compact form,
@@ -19,6 +26,8 @@ export class PartitionState {
   readonly expiries = new ExpiryQueue();
   /** When (wall clock) its subjects were last swept for states that hold nothing any more. */
   lastSweep = Date.now();
+  /** Subject entries in its checkpoint's chunks since their last snapshot: a new owner reads them all (`subjectChanges`). */
+  chunkedEntries = 0;
 
   constructor(
     /** The stage's policy, by whose rules the subjects' state is laid out. */
@@ -29,6 +38,27 @@ export class PartitionState {
     public checkpointed: bigint | null,
   ) {
     this.subjects = new SubjectStates(policy);
+  }
+
+  /**
+   * What a checkpoint writes of the subjects after a batch that changed `changed` and left
+   * `removed` holding nothing: those changes, or, once the chunks would hold more entries than there
+   * are subjects (and a few thousand), every subject (a snapshot). So a new owner reads at most
+   * about twice the state, and the snapshots cost no more than the chunks they replace.
+   */
+  subjectChanges(changed: ReadonlyMap<string, SubjectState>, removed: ReadonlySet<string>): SubjectChanges {
+    const kept = [...changed.keys()].filter((subject) => !removed.has(subject));
+    if (this.chunkedEntries + kept.length + removed.size <= this.subjects.size + SNAPSHOT_SLACK) {
+      return { changed: kept.map((subject) => ({ subject, state: changed.get(subject)! })), removed: [...removed], snapshot: false };
+    }
+    const all: Array<{ subject: string; state: SubjectState }> = [];
+    for (const subject of this.subjects.subjects()) if (!removed.has(subject)) all.push({ subject, state: this.subjects.toJson(subject)! });
+    return { changed: all, removed: [...removed], snapshot: true };
+  }
+
+  /** Counts what a checkpoint wrote (`subjectChanges`) into the chunks a new owner would read. */
+  checkpointedSubjects({ changed, removed, snapshot }: SubjectChanges): void {
+    this.chunkedEntries = snapshot ? changed.length : this.chunkedEntries + changed.length + removed.length;
   }
 
   /** A subject's state as plain JSON (a copy), or undefined when it has none. */

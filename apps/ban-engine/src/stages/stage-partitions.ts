@@ -7,7 +7,7 @@ import { adminCommandEffect } from './admin-command-effect.js';
 import { banExpiry } from './ban-expiry.js';
 import { BatchOutcome } from './batch-outcome.js';
 import { BAN_TOPICS, type TimedAttempt } from './decide-run.js';
-import { PartitionState } from './partition-state.js';
+import { PartitionState, type SubjectChanges } from './partition-state.js';
 import { RecentAttempts, recentAttemptsChunk } from './recent-attempts.js';
 import type { StageParts } from './stage-parts.js';
 
@@ -175,9 +175,9 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
         await this.decideBatch(fresh, state, outcome);
         this.expireDue(state.streamTime, state, outcome);
         const nextOffset = BigInt(fresh.at(-1)!.offset) + 1n;
-        const removed = this.removable(state, outcome);
-        await this.checkpoint(partition, state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
-        this.apply(state, outcome, nextOffset, removed, BigInt(fresh[0]!.offset));
+        const subjects = state.subjectChanges(outcome.changed, this.removable(state, outcome));
+        await this.checkpoint(partition, state, outcome, nextOffset, subjects, BigInt(fresh[0]!.offset));
+        this.apply(state, outcome, nextOffset, subjects, BigInt(fresh[0]!.offset));
       } catch (error) {
         // The batch changed the state as it went: what failed is forgotten, the next try starts from the checkpoint.
         this.partitions.delete(partition);
@@ -209,6 +209,7 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
         if (held.ban !== undefined && held.ban.until > state.streamTime) state.expiries.push({ until: held.ban.until, subject });
       }
       state.recent = RecentAttempts.load(loaded.recentAttempts);
+      state.chunkedEntries = loaded.chunkedEntries;
     }
     this.logger.log({ msg: 'partition loaded', partition, from: state.nextOffset.toString(), subjects: state.subjects.size, ids: state.recent.size });
     this.partitions.set(partition, state);
@@ -233,13 +234,13 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
    * before its commit sends them again from the previous one, the same). The publish starts before
    * the transaction opens, so a verdict does not wait for a connection and a BEGIN.
    */
-  private async checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
+  private async checkpoint(partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, subjects: SubjectChanges, fromOffset: bigint): Promise<void> {
     const { database, bus } = this.parts;
     // Its own lane: the other stage's publishes (in this process) go out beside it, not before it.
     const sent = bus.publishMany(outcome.topicRecords(), this.stage).then(() => undefined, (error: unknown) => error);
     try {
       await inTransaction(database, async (tx) => {
-        await this.writeCheckpoint(tx, partition, state, outcome, nextOffset, removed, fromOffset);
+        await this.writeCheckpoint(tx, partition, state, outcome, nextOffset, subjects, fromOffset);
         const failure = await sent;
         if (failure !== undefined) throw failure;
       });
@@ -249,14 +250,13 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     }
   }
 
-  private async writeCheckpoint(tx: Transaction, partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): Promise<void> {
+  private async writeCheckpoint(tx: Transaction, partition: number, state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, subjects: SubjectChanges, fromOffset: bigint): Promise<void> {
     const { checkpoints, bans } = this.parts;
     await checkpoints.save(tx, { stage: this.checkpointName, partition }, {
       expectedOffset: state.checkpointed,
       nextOffset,
       streamTime: state.streamTime,
-      changed: [...outcome.changed].filter(([subject]) => !removed.has(subject)).map(([subject, subjectState]) => ({ subject, state: subjectState })),
-      removed: [...removed],
+      ...subjects,
       recentAttempts: recentAttemptsChunk(fromOffset, outcome.decided),
       ...(state.forgetAttemptsBefore === undefined ? {} : { forgetAttemptsBefore: state.forgetAttemptsBefore }),
     });
@@ -266,9 +266,10 @@ export abstract class StagePartitions<T, A> implements OnApplicationBootstrap, B
     await bans.markExpired(tx, outcome.expired);
   }
 
-  private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, removed: ReadonlySet<string>, fromOffset: bigint): void {
+  private apply(state: PartitionState, outcome: BatchOutcome, nextOffset: bigint, subjects: SubjectChanges, fromOffset: bigint): void {
     // The subjects' state took the batch as it went (a batch that fails drops it all); only the removed go now.
-    for (const subject of removed) state.subjects.delete(subject);
+    for (const subject of subjects.removed) state.subjects.delete(subject);
+    state.checkpointedSubjects(subjects);
     state.forgetAttemptsBefore = state.recent.add(fromOffset, outcome.decided as ReadonlyMap<string, VerdictRecord | null>);
     state.nextOffset = nextOffset;
     state.checkpointed = nextOffset;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createDatabase, dropDatabase } from '../../../../test/harness/postgres.js';
 import { Database } from '../database.js';
 import { LoginAttemptsRepository } from '../login-attempts/login-attempts.repository.js';
-import { migrate } from '../migrator.js';
+import { migrate, readMigrations } from '../migrator.js';
 import { inTransaction } from '../transaction.js';
 import { StageCheckpointsRepository, StaleCheckpointError } from './stage-checkpoints.repository.js';
 
@@ -86,6 +86,38 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
     expect(loaded?.states).toEqual([]);
   });
 
+  it('reads the states back through the chunks of many checkpoints, and through a snapshot that replaced them', async () => {
+    const where = { stage: 'network', partition: 7 };
+    const save = (expectedOffset: bigint | null, nextOffset: bigint, changed: Array<[string, number]>, removed: string[], snapshot = false) =>
+      inTransaction(database, (tx) =>
+        checkpoints.save(tx, where, { expectedOffset, nextOffset, streamTime: 0, changed: changed.map(([subject, n]) => ({ subject, state: { n } })), removed, snapshot }),
+      );
+    await save(null, 1n, [['ip:a', 1], ['ip:b', 1]], []);
+    await save(1n, 2n, [['ip:a', 2]], ['ip:b']);
+    // Removed, then back: the later chunk wins.
+    await save(2n, 3n, [['ip:b', 3], ['ip:c', 3]], []);
+    let loaded = await checkpoints.load(where);
+    expect(loaded?.states).toEqual([{ subject: 'ip:a', state: { n: 2 } }, { subject: 'ip:b', state: { n: 3 } }, { subject: 'ip:c', state: { n: 3 } }]);
+    expect(loaded?.chunkedEntries).toBe(6);
+    await save(3n, 4n, [['ip:a', 4], ['ip:c', 3]], ['ip:b'], true);
+    loaded = await checkpoints.load(where);
+    expect(loaded?.states).toEqual([{ subject: 'ip:a', state: { n: 4 } }, { subject: 'ip:c', state: { n: 3 } }]);
+    // Only the snapshot is left to read.
+    expect(loaded?.chunkedEntries).toBe(2);
+    const rows = await database.pool.query('SELECT checkpoint_offset FROM engine_state_chunks WHERE stage = $1 AND partition = $2', [where.stage, where.partition]);
+    expect(rows.rows).toEqual([{ checkpoint_offset: '4' }]);
+  });
+
+  it('writes a checkpoint of many subjects in pieces, and reads them all back', async () => {
+    const where = { stage: 'account', partition: 9 };
+    const changed = Array.from({ length: 45_000 }, (_, i) => ({ subject: `account:user${i}`, state: { i } }));
+    await inTransaction(database, (tx) => checkpoints.save(tx, where, { expectedOffset: null, nextOffset: 1n, streamTime: 0, changed, removed: [] }));
+    const pieces = await database.pool.query('SELECT piece FROM engine_state_chunks WHERE stage = $1 AND partition = $2 ORDER BY piece', [where.stage, where.partition]);
+    expect(pieces.rows.map((row) => row.piece)).toEqual([0, 1, 2]);
+    const loaded = await checkpoints.load(where);
+    expect(loaded?.states).toEqual(changed);
+  });
+
   it('records an attempt once however often the archiver gets it, and prunes those past their retention', async () => {
     const now = new Date();
     const old = attemptAt(new Date(now.getTime() - 8 * 24 * HOUR));
@@ -95,5 +127,35 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
     expect(await attempts.prune(new Date(now.getTime() - 7 * 24 * HOUR), 1)).toBe(1);
     const kept = await database.pool.query('SELECT id FROM login_attempts WHERE id = ANY($1::uuid[])', [[old.id, recent.id]]);
     expect(kept.rows.map((row) => row.id)).toEqual([recent.id]);
+  });
+});
+
+describe('the engine’s checkpoints of a database from before the chunks (real Postgres)', () => {
+  let url: string;
+  let database: Database;
+
+  afterAll(async () => {
+    await database.close();
+    await dropDatabase(url);
+  });
+
+  it('loads the states an earlier version checkpointed as rows, after the migration', async () => {
+    url = await createDatabase('warden_checkpoints_upgrade');
+    database = new Database(url, 2);
+    const migrations = readMigrations();
+    const chunks = migrations.findIndex((migration) => migration.name.endsWith('_engine_state_chunks'));
+    await migrate(database.pool, migrations.slice(0, chunks));
+    await database.pool.query(`INSERT INTO engine_checkpoints (stage, partition, next_offset, stream_time) VALUES ('account', 2, 40, 1000)`);
+    await database.pool.query(
+      `INSERT INTO engine_subject_states (stage, partition, subject, state)
+        SELECT 'account', 2, 'account:user' || i, jsonb_build_object('ban', jsonb_build_object('level', i)) FROM generate_series(1, 20001) AS i`,
+    );
+    await migrate(database.pool);
+    const loaded = await new StageCheckpointsRepository(database).load({ stage: 'account', partition: 2 });
+    expect(loaded?.nextOffset).toBe(40n);
+    expect(loaded?.states).toHaveLength(20_001);
+    expect(loaded?.states).toContainEqual({ subject: 'account:user20001', state: { ban: { level: 20_001 } } });
+    const pieces = await database.pool.query(`SELECT checkpoint_offset, piece FROM engine_state_chunks ORDER BY piece`);
+    expect(pieces.rows).toEqual([{ checkpoint_offset: '40', piece: 0 }, { checkpoint_offset: '40', piece: 1 }]);
   });
 });

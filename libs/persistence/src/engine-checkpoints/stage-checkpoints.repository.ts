@@ -24,6 +24,8 @@ export interface LoadedCheckpoint {
   /** The partition's stream time then (epoch ms). */
   readonly streamTime: number;
   readonly states: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
+  /** How many subject entries the chunks read held (a subject changed in several counts in each): see `CheckpointChanges.snapshot`. */
+  readonly chunkedEntries: number;
   /** Oldest first. */
   readonly recentAttempts: readonly RecentAttemptsChunk[];
 }
@@ -37,6 +39,12 @@ export interface CheckpointChanges {
   readonly changed: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
   /** Subjects whose state holds nothing the policy still needs. */
   readonly removed: readonly string[];
+  /**
+   * `changed` is every subject the partition holds: the chunks of earlier checkpoints are deleted.
+   * The caller writes one when the entries chunked since the last outnumber the subjects, so a
+   * load reads at most about twice the state, and the writes stay within twice the changes.
+   */
+  readonly snapshot?: boolean;
   readonly recentAttempts?: RecentAttemptsChunk;
   /** Chunks that fell out of the window: those that start before this offset. */
   readonly forgetAttemptsBefore?: bigint;
@@ -50,10 +58,15 @@ export class StaleCheckpointError extends Error {
   }
 }
 
+/** The most subjects one piece of a chunk holds: a checkpoint of a million subjects is fifty rows, not one text of a hundred megabytes. */
+const SUBJECTS_PER_PIECE = 20_000;
+
 /**
- * The engine's checkpoints (`engine_checkpoints`, `engine_subject_states`,
+ * The engine's checkpoints (`engine_checkpoints`, `engine_state_chunks`,
  * `engine_recent_attempts`): what each stage partition holds in memory, made durable batch by
- * batch, and read back by a partition's next owner.
+ * batch, and read back by a partition's next owner. The subjects' states are a log: each
+ * checkpoint appends what it changed as one chunk (one row, where a row per subject cost Postgres
+ * ten times as much), and a snapshot now and then starts the log afresh.
  */
 @Injectable()
 export class StageCheckpointsRepository {
@@ -73,14 +86,14 @@ export class StageCheckpointsRepository {
         const [checkpoint] = await tx.query<{ next_offset: string; stream_time: string }>(Prisma.sql`
           SELECT next_offset, stream_time FROM engine_checkpoints WHERE stage = ${stage} AND partition = ${partition}`);
         if (checkpoint === undefined) return undefined;
-        const states = await tx.query<{ subject: string; state: unknown }>(Prisma.sql`
-          SELECT subject, state FROM engine_subject_states WHERE stage = ${stage} AND partition = ${partition}`);
+        const pieces = await tx.query<{ states: string }>(Prisma.sql`
+          SELECT states FROM engine_state_chunks WHERE stage = ${stage} AND partition = ${partition} ORDER BY checkpoint_offset, piece`);
         const chunks = await tx.query<{ from_offset: string; ids: Buffer; verdicts: Record<string, unknown> }>(Prisma.sql`
           SELECT from_offset, ids, verdicts FROM engine_recent_attempts WHERE stage = ${stage} AND partition = ${partition} ORDER BY from_offset`);
         return {
           nextOffset: BigInt(checkpoint.next_offset),
           streamTime: Number(checkpoint.stream_time),
-          states,
+          ...replayChunks(pieces),
           recentAttempts: chunks.map((chunk) => ({ fromOffset: BigInt(chunk.from_offset), ids: chunk.ids, verdicts: chunk.verdicts })),
         };
       },
@@ -104,17 +117,24 @@ export class StageCheckpointsRepository {
             UPDATE engine_checkpoints SET next_offset = ${changes.nextOffset}, stream_time = ${changes.streamTime}, updated_at = now()
             WHERE stage = ${stage} AND partition = ${partition} AND next_offset = ${changes.expectedOffset} RETURNING 1`;
     const chunk = changes.recentAttempts !== undefined && changes.recentAttempts.ids.length > 0 ? changes.recentAttempts : undefined;
+    const pieces = chunkPieces(changes);
+    // A parameter each, not a text[]: pg's array literal would escape every quote of the JSON.
+    const appended =
+      pieces.length === 0
+        ? Prisma.empty
+        : Prisma.sql`appended AS (
+            INSERT INTO engine_state_chunks (stage, partition, checkpoint_offset, piece, states)
+            SELECT ${stage}::text, ${partition}::int, ${changes.nextOffset}::bigint, piece, states
+            FROM (VALUES ${Prisma.join(pieces.map((states, piece) => Prisma.sql`(${piece}::int, ${states}::text)`))}) AS pieces(piece, states)
+            WHERE EXISTS (SELECT 1 FROM moved)),`;
     // Parameters in a SELECT list carry their type: node-postgres sends every one untyped.
     const [result] = await tx.query<{ moved: number }>(Prisma.sql`
       WITH moved AS (${moved}),
-      changed AS (
-        INSERT INTO engine_subject_states (stage, partition, subject, state)
-        SELECT ${stage}::text, ${partition}::int, key, value FROM jsonb_each(${statesBySubject(changes.changed)}::jsonb)
-        WHERE EXISTS (SELECT 1 FROM moved)
-        ON CONFLICT (stage, partition, subject) DO UPDATE SET state = EXCLUDED.state),
-      removed AS (
-        DELETE FROM engine_subject_states
-        WHERE stage = ${stage} AND partition = ${partition} AND subject = ANY(${changes.removed}::text[]) AND EXISTS (SELECT 1 FROM moved)),
+      ${appended}
+      compacted AS (
+        DELETE FROM engine_state_chunks
+        WHERE stage = ${stage} AND partition = ${partition} AND checkpoint_offset < ${changes.nextOffset}::bigint
+          AND ${changes.snapshot === true}::boolean AND EXISTS (SELECT 1 FROM moved)),
       remembered AS (
         INSERT INTO engine_recent_attempts (stage, partition, from_offset, ids, verdicts)
         SELECT ${stage}::text, ${partition}::int, ${chunk?.fromOffset ?? 0n}::bigint, ${chunk?.ids ?? Buffer.alloc(0)}::bytea,
@@ -129,13 +149,41 @@ export class StageCheckpointsRepository {
 }
 
 /**
- * The changed states as one JSON object by subject: one JSON.stringify and one parameter, where
- * arrays of subjects and of states cost an escape per character of every state (pg's array
- * literal) and Postgres a parse of each as an element.
+ * What a checkpoint appends of its subjects: pieces of at most SUBJECTS_PER_PIECE, each one JSON
+ * object by subject (null for a removed one; a snapshot needs none, as no chunk before it stays).
  */
-function statesBySubject(changed: CheckpointChanges['changed']): string {
+function chunkPieces(changes: CheckpointChanges): string[] {
+  const pieces: string[] = [];
   // No prototype: no subject could set one (every subject starts with its scope, but the table does not say so).
-  const bySubject = Object.create(null) as Record<string, unknown>;
-  for (const { subject, state } of changed) bySubject[subject] = state;
-  return JSON.stringify(bySubject);
+  let piece = Object.create(null) as Record<string, unknown>;
+  let count = 0;
+  const add = (subject: string, state: unknown) => {
+    if (count === SUBJECTS_PER_PIECE) {
+      pieces.push(JSON.stringify(piece));
+      piece = Object.create(null) as Record<string, unknown>;
+      count = 0;
+    }
+    piece[subject] = state;
+    count++;
+  };
+  for (const { subject, state } of changes.changed) add(subject, state);
+  if (changes.snapshot !== true) for (const subject of changes.removed) add(subject, null);
+  if (count > 0) pieces.push(JSON.stringify(piece));
+  return pieces;
+}
+
+/** The states the chunks leave, oldest chunk first: each entry replaces its subject's state, a null removes it. */
+function replayChunks(pieces: ReadonlyArray<{ readonly states: string }>): Pick<LoadedCheckpoint, 'states' | 'chunkedEntries'> {
+  const states = new Map<string, unknown>();
+  let chunkedEntries = 0;
+  for (const piece of pieces) {
+    const entries = JSON.parse(piece.states) as Record<string, unknown>;
+    for (const subject in entries) {
+      const state = entries[subject];
+      if (state === null) states.delete(subject);
+      else states.set(subject, state);
+      chunkedEntries++;
+    }
+  }
+  return { states: [...states].map(([subject, state]) => ({ subject, state })), chunkedEntries };
 }
