@@ -4,7 +4,11 @@ import { ExpiryQueue } from './expiry-queue.js';
 import { RecentAttempts } from './recent-attempts.js';
 
 /** What a checkpoint writes of a partition's subjects. */
-export type SubjectChanges = Pick<CheckpointChanges, 'changed' | 'removed'> & { readonly snapshot: boolean };
+export type SubjectChanges = Pick<CheckpointChanges, 'changed' | 'removed'> & {
+  readonly snapshot: boolean;
+  /** How many subject entries it adds to the chunks (a snapshot: the only ones left). */
+  readonly entries: number;
+};
 
 /** Entries the chunks may hold beyond the subjects before a snapshot: a small partition is not written whole at every checkpoint. */
 const SNAPSHOT_SLACK = 5_000;
@@ -49,16 +53,20 @@ export class PartitionState {
   subjectChanges(changed: ReadonlyMap<string, SubjectState>, removed: ReadonlySet<string>): SubjectChanges {
     const kept = [...changed.keys()].filter((subject) => !removed.has(subject));
     if (this.chunkedEntries + kept.length + removed.size <= this.subjects.size + SNAPSHOT_SLACK) {
-      return { changed: kept.map((subject) => ({ subject, state: changed.get(subject)! })), removed: [...removed], snapshot: false };
+      return { changed: kept.map((subject) => ({ subject, state: changed.get(subject)! })), removed: [...removed], snapshot: false, entries: kept.length + removed.size };
     }
-    const all: Array<{ subject: string; state: SubjectState }> = [];
-    for (const subject of this.subjects.subjects()) if (!removed.has(subject)) all.push({ subject, state: this.subjects.toJson(subject)! });
-    return { changed: all, removed: [...removed], snapshot: true };
+    // Every subject kept, read as the checkpoint writes them: no second copy of the whole state at once.
+    return { changed: this.statesKept(removed), removed: [...removed], snapshot: true, entries: this.subjects.size - removed.size };
   }
 
   /** Counts what a checkpoint wrote (`subjectChanges`) into the chunks a new owner would read. */
-  checkpointedSubjects({ changed, removed, snapshot }: SubjectChanges): void {
-    this.chunkedEntries = snapshot ? changed.length : this.chunkedEntries + changed.length + removed.length;
+  checkpointedSubjects({ snapshot, entries }: SubjectChanges): void {
+    this.chunkedEntries = snapshot ? entries : this.chunkedEntries + entries;
+  }
+
+  /** Every subject's state as plain JSON but those of `removed` (each of them a subject it holds). */
+  private *statesKept(removed: ReadonlySet<string>): Generator<{ subject: string; state: SubjectState }> {
+    for (const subject of this.subjects.subjects()) if (!removed.has(subject)) yield { subject, state: this.subjects.toJson(subject)! };
   }
 
   /** A subject's state as plain JSON (a copy), or undefined when it has none. */

@@ -36,7 +36,8 @@ export interface CheckpointChanges {
   readonly expectedOffset: bigint | null;
   readonly nextOffset: bigint;
   readonly streamTime: number;
-  readonly changed: ReadonlyArray<{ readonly subject: string; readonly state: unknown }>;
+  /** Read once, as the chunk is written. */
+  readonly changed: Iterable<{ readonly subject: string; readonly state: unknown }>;
   /** Subjects whose state holds nothing the policy still needs. */
   readonly removed: readonly string[];
   /**
