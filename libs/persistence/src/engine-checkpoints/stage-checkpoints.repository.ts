@@ -41,9 +41,9 @@ export interface CheckpointChanges {
   /** Subjects whose state holds nothing the policy still needs. */
   readonly removed: readonly string[];
   /**
-   * `changed` is every subject the partition holds: the chunks of earlier checkpoints are deleted.
-   * The caller writes one when the entries chunked since the last outnumber the subjects, so a
-   * load reads at most about twice the state, and the writes stay within twice the changes.
+   * `changed` is every subject the partition holds, and the chunks of earlier checkpoints are
+   * deleted. The engine writes one now and then (when, it decides: `PartitionState`), so that a
+   * load reads a bounded number of chunks.
    */
   readonly snapshot?: boolean;
   readonly recentAttempts?: RecentAttemptsChunk;
