@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from './database.js';
 import type { Prisma } from './generated/prisma/client.js';
 
@@ -5,6 +8,8 @@ import type { Prisma } from './generated/prisma/client.js';
 export interface Transaction {
   /** Runs one statement (a `Prisma.sql` template) in the transaction; its rows as node-postgres reads them. */
   query<Row extends object = Record<string, unknown>>(statement: Prisma.Sql): Promise<Row[]>;
+  /** Runs `COPY … FROM STDIN` (a statement of fixed text) with `rows` as its data, in COPY's text format (`copyTextRow`); returns how many rows it copied. */
+  copyFrom(statement: string, rows: string): Promise<number>;
 }
 
 /**
@@ -31,7 +36,14 @@ export async function inTransaction<T>(database: Database, work: (tx: Transactio
   let broken: Error | undefined;
   try {
     await client.query(BEGIN[mode]);
-    const result = await work({ query: async (statement) => (await client.query(statement.text, statement.values)).rows });
+    const result = await work({
+      query: async (statement) => (await client.query(statement.text, statement.values)).rows,
+      copyFrom: async (statement, rows) => {
+        const copy = client.query(copyFrom(statement));
+        await pipeline(Readable.from([rows]), copy);
+        return copy.rowCount;
+      },
+    });
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -118,6 +118,13 @@ describe('the engine’s checkpoints and the recorded attempts (real Postgres)',
     expect(loaded?.states).toEqual(changed);
   });
 
+  it('records an attempt’s text as it came, whatever COPY would read as a separator or an escape', async () => {
+    const tricky = { ...attemptAt(new Date()), account: 'o\'brien\\corp', userAgent: 'Agent\t1.0\n(with \\N and \\t) "quoted" ünïcode 🔑', endpoint: '\\' };
+    expect(await attempts.archive([tricky])).toBe(1);
+    const { rows } = await database.pool.query('SELECT account, user_agent, endpoint, tenant, occurred_at FROM login_attempts WHERE id = $1', [tricky.id]);
+    expect(rows).toEqual([{ account: tricky.account, user_agent: tricky.userAgent, endpoint: '\\', tenant: null, occurred_at: new Date(tricky.occurredAt) }]);
+  });
+
   it('records an attempt once however often the archiver gets it, and prunes those past their retention', async () => {
     const now = new Date();
     const old = attemptAt(new Date(now.getTime() - 8 * 24 * HOUR));

@@ -3,7 +3,9 @@ import type { LoginAttemptEvent } from '#warden/contracts';
 import { deleteInChunks } from '../chunked-delete.js';
 import { Database } from '../database.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { copyTextRow } from '../copy-text.js';
 import { minutesBetween } from '../minute-buckets.js';
+import { inTransaction } from '../transaction.js';
 
 /** Recorded attempts of one minute of a window (0 = the first) with one outcome. */
 export interface AttemptMinuteCount {
@@ -46,31 +48,43 @@ interface RecordedRow {
  * span are read in recorded order — event time, then receipt, then id — batch by batch with a
  * keyset cursor, so a million rows are never in memory at once and each page is a range scan.
  */
+/** The columns the archiver writes, in the order of its COPY rows. */
+const ARCHIVED_COLUMNS = 'id, occurred_at, received_at, outcome, ip, account, credential_fingerprint, endpoint, tenant, user_agent';
+
 @Injectable()
 export class LoginAttemptsRepository {
   constructor(@Inject(Database) private readonly database: Database) {}
 
   /**
    * Records the attempts (the archiver's batches), each id once however often it comes; returns
-   * how many were new. One statement per batch: the columns as arrays, unnested, straight through
-   * node-postgres (Prisma would serialize every element to JSON and back first: see `inTransaction`).
+   * how many were new. COPY into a table of the connection's own, then one INSERT from it that
+   * skips the ids already recorded (COPY itself cannot): Postgres reads COPY's text rows with no
+   * parameter to parse, and node-postgres builds no array literal per column.
    */
   async archive(attempts: readonly LoginAttemptEvent[]): Promise<number> {
     if (attempts.length === 0) return 0;
-    const column = <K extends keyof LoginAttemptEvent>(key: K) => attempts.map((attempt) => attempt[key] ?? null);
-    const statement = Prisma.sql`
-      INSERT INTO login_attempts
-        (id, occurred_at, received_at, outcome, ip, account, credential_fingerprint, endpoint, tenant, user_agent)
-      SELECT * FROM unnest(
-        ${column('id')}::uuid[], ${column('occurredAt')}::timestamptz[], ${column('receivedAt')}::timestamptz[],
-        ${column('outcome')}::varchar[], ${column('ip')}::varchar[], ${column('account')}::varchar[],
-        ${column('credentialFingerprint')}::varchar[], ${column('endpoint')}::varchar[], ${column('tenant')}::varchar[],
-        ${column('userAgent')}::varchar[])
-      -- Rows in one order: two batches inserting the same ids wait for each other, never deadlock.
-      ORDER BY 1
-      ON CONFLICT (id) DO NOTHING`;
-    const { rowCount } = await this.database.pool.query(statement.text, statement.values);
-    return rowCount ?? 0;
+    let rows = '';
+    for (const attempt of attempts) {
+      rows += copyTextRow([
+        attempt.id, attempt.occurredAt, attempt.receivedAt, attempt.outcome, attempt.ip, attempt.account,
+        attempt.credentialFingerprint, attempt.endpoint, attempt.tenant, attempt.userAgent,
+      ]);
+    }
+    return inTransaction(this.database, async (tx) => {
+      // Emptied at each commit, kept for the connection's next batch.
+      await tx.query(Prisma.sql`CREATE TEMP TABLE IF NOT EXISTS login_attempts_incoming (LIKE login_attempts INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+      await tx.copyFrom(`COPY login_attempts_incoming (${ARCHIVED_COLUMNS}) FROM STDIN`, rows);
+      const [inserted] = await tx.query<{ count: number }>(Prisma.sql`
+        WITH inserted AS (
+          INSERT INTO login_attempts (${Prisma.raw(ARCHIVED_COLUMNS)})
+          SELECT ${Prisma.raw(ARCHIVED_COLUMNS)} FROM login_attempts_incoming
+          -- Rows in one order: two batches inserting the same ids wait for each other, never deadlock.
+          ORDER BY id
+          ON CONFLICT (id) DO NOTHING
+          RETURNING 1)
+        SELECT count(*)::int AS count FROM inserted`);
+      return inserted?.count ?? 0;
+    });
   }
 
   /** Deletes, in chunks, the attempts received before `before` (a replay can no longer bring them back); returns how many. */
