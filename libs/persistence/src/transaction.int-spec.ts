@@ -60,6 +60,20 @@ describe('inTransaction on node-postgres (real Postgres)', () => {
     expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
   });
 
+  it('copies rows in with COPY as part of the transaction: counted when it commits, gone when it fails', async () => {
+    const copied = await inTransaction(database, (tx) => tx.copyFrom('COPY t (n) FROM STDIN', '50\n51\n'));
+    expect(copied).toBe(2);
+    await expect(
+      inTransaction(database, async (tx) => {
+        await tx.copyFrom('COPY t (n) FROM STDIN', '52\n');
+        // A row COPY cannot read fails the COPY, and the transaction with it.
+        await tx.copyFrom('COPY t (n) FROM STDIN', 'fifty-three\n');
+      }),
+    ).rejects.toMatchObject({ code: '22P02' });
+    expect(await rows()).toEqual([50, 51]);
+    expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
+  });
+
   it('in snapshot mode, every read sees the database as of the first: a row committed in between is not there', async () => {
     const seen = await inTransaction(
       database,
