@@ -5,6 +5,7 @@ import { Topic, type BanDecisionRecord, type IncidentRecord, type LoginAttemptEv
 import { startApp, uniqueTopicPrefix, type RunningApp } from '../../../test/harness/running-app.js';
 import { TopicReader } from '../../../test/harness/topic-reader.js';
 import { eventually, waitFor } from '../../../test/harness/wait-for.js';
+import { Database, StageCheckpointsRepository } from '#warden/persistence';
 import { banEngineApp } from './ban-engine.app.js';
 
 // Recent enough that the bans these attempts cause are still in force while the test looks.
@@ -32,6 +33,8 @@ describe('ban engine on real Kafka and Postgres', () => {
   let engine: RunningApp;
   let producer: Producer;
   let db: SqlPool;
+  /** The engine's own repositories read through it. */
+  let database: Database;
   let verdicts: TopicReader<VerdictRecord>;
   let decisions: TopicReader<BanDecisionRecord>;
   let incidents: TopicReader<IncidentRecord>;
@@ -42,6 +45,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     producer = kafka.producer();
     await producer.connect();
     db = sqlPool(process.env.DATABASE_URL, 2);
+    database = new Database(process.env.DATABASE_URL!, 2);
     [verdicts, decisions, incidents] = await Promise.all([
       new TopicReader<VerdictRecord>(prefix + Topic.verdicts).start(),
       new TopicReader<BanDecisionRecord>(prefix + Topic.banDecisions).start(),
@@ -53,6 +57,7 @@ describe('ban engine on real Kafka and Postgres', () => {
     await Promise.all([verdicts.stop(), decisions.stop(), incidents.stop(), producer.disconnect()]);
     await engine.close();
     await db.end();
+    await database.close();
   });
 
   async function produce(attempts: LoginAttemptEvent[]) {
@@ -157,13 +162,11 @@ describe('ban engine on real Kafka and Postgres', () => {
     expect(Date.parse(expired.at)).toBe(issuedAt + 1_000);
     await waitFor('the expired decision', () => decisions.values.find((each) => each.subject === subject && each.state === 'expired'));
     await eventually(async () => expect(await activeBans(subject)).toEqual([]));
-    // The subject's latest checkpointed state: the newest chunk of the account stage that names it.
-    const { rows } = await db.query(
-      `SELECT states::jsonb -> $1 AS state FROM engine_state_chunks WHERE stage = $2 AND states::jsonb ? $1
-        ORDER BY checkpoint_offset DESC, piece DESC LIMIT 1`,
-      [subject, `${prefix}account`],
-    );
-    expect(rows[0].state.ban).toMatchObject({ level: 1, rule: 'manual' });
+    // The subject's state as its partition's next owner would load it, from whichever of the account stage's partitions owns it.
+    const checkpoints = new StageCheckpointsRepository(database);
+    const loaded = await Promise.all([0, 1, 2].map((partition) => checkpoints.load({ stage: `${prefix}account`, partition })));
+    const held = loaded.flatMap((checkpoint) => checkpoint?.states ?? []).filter((entry) => entry.subject === subject);
+    expect(held).toEqual([{ subject, state: expect.objectContaining({ ban: expect.objectContaining({ level: 1, rule: 'manual' }) }) }]);
   });
 
   it('answers an attempt sent again with the verdict it got the first time, and counts it once', async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LoginAttemptEvent } from '#warden/contracts';
 import { deleteInChunks } from '../chunked-delete.js';
+import { copyTextRow } from '../copy-text.js';
 import { Database } from '../database.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { copyTextRow } from '../copy-text.js';
 import { minutesBetween } from '../minute-buckets.js';
 import { inTransaction } from '../transaction.js';
 
@@ -42,15 +42,15 @@ interface RecordedRow {
   credential_fingerprint: string | null;
 }
 
+/** The columns the archiver writes, in the order of its COPY rows. */
+const ARCHIVED_COLUMNS = 'id, occurred_at, received_at, outcome, ip, account, credential_fingerprint, endpoint, tenant, user_agent';
+
 /**
  * The `login_attempts` table: each attempt once, as the archiver records them. Counts are an
  * index-only range scan of `login_attempts (occurred_at, outcome)`; the recorded attempts of a
  * span are read in recorded order — event time, then receipt, then id — batch by batch with a
  * keyset cursor, so a million rows are never in memory at once and each page is a range scan.
  */
-/** The columns the archiver writes, in the order of its COPY rows. */
-const ARCHIVED_COLUMNS = 'id, occurred_at, received_at, outcome, ip, account, credential_fingerprint, endpoint, tenant, user_agent';
-
 @Injectable()
 export class LoginAttemptsRepository {
   constructor(@Inject(Database) private readonly database: Database) {}
